@@ -175,7 +175,8 @@ def resolve_backend(backend: str = "auto", *, size: int = 0, array=None) -> str:
     if backend != "auto":
         status = engine_status(backend)
         if not status.available:
-            msg = f"backend={backend!r} is not available: {status.reason}; {_INSTALL_HINTS[backend]}"
+            hint = _INSTALL_HINTS[backend]
+            msg = f"backend={backend!r} is not available: {status.reason}; {hint}"
             raise BackendUnavailableError(msg)
         return backend
     if array is not None and is_cupy_array(array):

@@ -248,7 +248,8 @@ def check_one_of(value, name: str, choices: Sequence[str]) -> str:
     ValueError: backend must be one of 'auto', 'numpy', got 'fast'
     """
     if not isinstance(value, str):
-        msg = f"{name} must be a string, one of {', '.join(map(repr, choices))}, got {_describe(value)}"
+        options = ", ".join(map(repr, choices))
+        msg = f"{name} must be a string, one of {options}, got {_describe(value)}"
         raise TypeError(msg)
     if value not in choices:
         msg = f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}"

@@ -1,0 +1,7 @@
+"""``python -m mathkit``: the command line."""
+
+import sys
+
+from mathkit.cli import main
+
+sys.exit(main())
