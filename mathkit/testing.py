@@ -1,0 +1,486 @@
+"""Hypothesis strategies for property-testing numerical code.
+
+These are the strategies mathkit's own test suite uses, made public so that
+you can property-test your own code the same way: draw inputs with them under
+:func:`hypothesis.given` and assert what must hold for every input (a result
+is finite, a probability stays in [0, 1], a seeded simulation repeats).
+
+>>> import numpy as np
+>>> from hypothesis import given
+>>> from mathkit.testing import finite_arrays
+>>> @given(finite_arrays(shape=(3,), min_value=-1e100, max_value=1e100))
+... def test_abs_is_nonnegative(x):
+...     assert (np.abs(x) >= 0).all()
+>>> test_abs_is_nonnegative()
+
+Every strategy checks its arguments when it is built and raises ``ValueError``
+or ``TypeError`` naming the bad argument, rather than failing later inside a
+test. This module needs Hypothesis (``pip install 'mathkit[test]'``); it is
+imported only when asked for, never by ``import mathkit``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from fractions import Fraction
+
+import numpy as np
+
+from mathkit._validate import _describe, check_positive_integer
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+except ImportError as error:  # pragma: no cover - tested by hiding hypothesis
+    msg = "mathkit.testing needs Hypothesis: pip install 'mathkit[test]'"
+    raise ImportError(msg) from error
+
+__all__ = [
+    "finite_arrays",
+    "finite_floats",
+    "nonzero_vectors",
+    "probabilities",
+    "seeds",
+]
+
+_FLOAT_WIDTHS = {16: np.float16, 32: np.float32, 64: np.float64}
+
+
+def _check_bound(value, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = f"{name} must be a real number or None, got {type(value).__name__} {_describe(value)}"
+        raise TypeError(msg)
+    value = float(value)
+    if not math.isfinite(value):
+        msg = f"{name} must be finite, got {value}"
+        raise ValueError(msg)
+    return value
+
+
+def _check_bounds(min_value, max_value) -> tuple[float | None, float | None]:
+    low = _check_bound(min_value, "min_value")
+    high = _check_bound(max_value, "max_value")
+    if low is not None and high is not None and low > high:
+        msg = f"min_value must be <= max_value, got min_value={low}, max_value={high}"
+        raise ValueError(msg)
+    return low, high
+
+
+def _round_inward(low, high, dtype: np.dtype) -> tuple[float | None, float | None]:
+    """Round bounds inward to values of ``dtype``; error if none lies between them."""
+    largest = float(np.finfo(dtype).max)
+    empty = (low is not None and low > largest) or (high is not None and high < -largest)
+    if low is not None and not empty:
+        rounded = float(dtype.type(max(low, -largest)))
+        if rounded < low:
+            rounded = float(np.nextafter(dtype.type(rounded), dtype.type(np.inf)))
+        low = rounded
+    if high is not None and not empty:
+        rounded = float(dtype.type(min(high, largest)))
+        if rounded > high:
+            rounded = float(np.nextafter(dtype.type(rounded), dtype.type(-np.inf)))
+        high = rounded
+    if empty or (low is not None and high is not None and low > high):
+        msg = f"no {dtype.name} value lies in [min_value, max_value] = [{low}, {high}]"
+        raise ValueError(msg)
+    return low, high
+
+
+def _float_dtype(dtype, name: str = "dtype") -> np.dtype:
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        msg = f"{name} must be a numpy dtype, got {_describe(dtype)}"
+        raise TypeError(msg) from None
+    if dtype.kind != "f" or dtype.itemsize * 8 not in _FLOAT_WIDTHS:
+        msg = f"{name} must be float16, float32 or float64, got {dtype}"
+        raise TypeError(msg)
+    return dtype
+
+
+def finite_floats(
+    min_value: float | None = None,
+    max_value: float | None = None,
+    width: int = 64,
+    allow_subnormal: bool = True,
+) -> st.SearchStrategy[float]:
+    """Finite floats (no NaN, no infinity), optionally bounded.
+
+    Parameters
+    ----------
+    min_value, max_value : float, optional
+        Inclusive bounds. For ``width`` below 64 they are rounded inward to
+        the nearest value of that width.
+    width : {16, 32, 64}, default 64
+        Draw values exactly representable in float16, float32 or float64
+        (returned as Python floats).
+    allow_subnormal : bool, default True
+        Whether subnormal values may be drawn (where the bounds leave room
+        for them). Both zeros, ``0.0`` and
+        ``-0.0``, are drawn when in range.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of float
+
+    Raises
+    ------
+    TypeError
+        If a bound is not a real number.
+    ValueError
+        If a bound is not finite, ``min_value > max_value``, no value of that
+        width lies between them, or ``width`` is not 16, 32 or 64.
+
+    Examples
+    --------
+    >>> import math
+    >>> from hypothesis import given
+    >>> @given(finite_floats(width=32))
+    ... def test_finite(x):
+    ...     assert math.isfinite(x)
+    >>> test_finite()
+    """
+    low, high = _check_bounds(min_value, max_value)
+    if width not in _FLOAT_WIDTHS or isinstance(width, bool):
+        msg = f"width must be 16, 32 or 64, got {_describe(width)}"
+        raise ValueError(msg)
+    if not isinstance(allow_subnormal, bool):
+        msg = f"allow_subnormal must be True or False, got {_describe(allow_subnormal)}"
+        raise TypeError(msg)
+    low, high = _round_inward(low, high, np.dtype(_FLOAT_WIDTHS[width]))
+    return st.floats(
+        min_value=low,
+        max_value=high,
+        allow_nan=False,
+        allow_infinity=False,
+        width=width,
+        # None: subnormals wherever the bounds leave room for them.
+        allow_subnormal=None if allow_subnormal else False,
+    )
+
+
+def _elements(dtype: np.dtype, low, high, allow_subnormal: bool) -> st.SearchStrategy:
+    if dtype.kind == "f":
+        return finite_floats(low, high, width=dtype.itemsize * 8, allow_subnormal=allow_subnormal)
+    info = np.iinfo(dtype)
+    int_low = info.min if low is None else max(info.min, math.ceil(low))
+    int_high = info.max if high is None else min(info.max, math.floor(high))
+    if int_low > int_high:
+        msg = f"no {dtype.name} value lies in [min_value, max_value] = [{low}, {high}]"
+        raise ValueError(msg)
+    return st.integers(int_low, int_high)
+
+
+def _check_shape(shape) -> tuple[int, ...]:
+    if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, tuple | list) or not all(
+        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 0 for n in shape
+    ):
+        msg = f"shape must be None, an int or a tuple of non-negative ints, got {_describe(shape)}"
+        raise TypeError(msg)
+    return tuple(int(n) for n in shape)
+
+
+def finite_arrays(
+    shape=None,
+    dtype=np.float64,
+    min_value: float | None = None,
+    max_value: float | None = None,
+    min_dims: int = 1,
+    max_dims: int = 2,
+    min_side: int = 1,
+    max_side: int = 8,
+    *,
+    allow_subnormal: bool = True,
+    unique: bool = False,
+) -> st.SearchStrategy[np.ndarray]:
+    """Numpy arrays whose every entry is finite, of a given or drawn shape.
+
+    Built on :func:`hypothesis.extra.numpy.arrays`.
+
+    Parameters
+    ----------
+    shape : int, tuple of int or hypothesis strategy, optional
+        The shape. ``None`` draws one with ``min_dims..max_dims`` axes of
+        length ``min_side..max_side`` each.
+    dtype : dtype, default float64
+        A floating (float16, float32, float64) or integer dtype.
+    min_value, max_value : float, optional
+        Inclusive bounds on the entries (rounded inward to ``dtype``).
+    min_dims, max_dims, min_side, max_side : int
+        Limits for a drawn shape (used only when ``shape`` is None).
+    allow_subnormal : bool, default True
+        Whether subnormal entries may be drawn (floating dtypes).
+    unique : bool, default False
+        Whether the entries must all differ.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of numpy.ndarray
+
+    Raises
+    ------
+    TypeError
+        If ``dtype`` is neither floating nor integer, or ``shape`` is not a
+        shape.
+    ValueError
+        If the bounds are impossible or the shape limits contradict each
+        other (``min_dims > max_dims``, ``min_side > max_side``, negatives).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hypothesis import given
+    >>> @given(finite_arrays(dtype=np.float32, max_dims=3))
+    ... def test_finite(a):
+    ...     assert a.dtype == np.float32 and 1 <= a.ndim <= 3
+    ...     assert np.isfinite(a).all()
+    >>> test_finite()
+    """
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        msg = f"dtype must be a numpy dtype, got {_describe(dtype)}"
+        raise TypeError(msg) from None
+    if dtype.kind not in "fiu" or (dtype.kind == "f" and dtype.itemsize * 8 not in _FLOAT_WIDTHS):
+        msg = f"dtype must be float16, float32, float64 or an integer dtype, got {dtype}"
+        raise TypeError(msg)
+    low, high = _check_bounds(min_value, max_value)
+    elements = _elements(dtype, low, high, allow_subnormal)
+    if shape is None:
+        for value, name in ((min_dims, "min_dims"), (min_side, "min_side")):
+            _check_count(value, name, minimum=0)
+        for value, name in ((max_dims, "max_dims"), (max_side, "max_side")):
+            _check_count(value, name, minimum=1)
+        if min_dims > max_dims:
+            msg = f"min_dims must be <= max_dims, got min_dims={min_dims}, max_dims={max_dims}"
+            raise ValueError(msg)
+        if min_side > max_side:
+            msg = f"min_side must be <= max_side, got min_side={min_side}, max_side={max_side}"
+            raise ValueError(msg)
+        shape = hnp.array_shapes(
+            min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+        )
+    elif not isinstance(shape, st.SearchStrategy):
+        shape = _check_shape(shape)
+    return hnp.arrays(dtype, shape, elements=elements, unique=unique)
+
+
+def _check_count(value, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        msg = f"{name} must be an integer, got {_describe(value)}"
+        raise TypeError(msg)
+    if value < minimum:
+        msg = f"{name} must be >= {minimum}, got {value}"
+        raise ValueError(msg)
+    return int(value)
+
+
+def nonzero_vectors(
+    dim: int,
+    *,
+    dtype=np.float64,
+    min_value: float | None = None,
+    max_value: float | None = None,
+    allow_subnormal: bool = True,
+) -> st.SearchStrategy[np.ndarray]:
+    """Finite 1-D vectors of length ``dim`` with a finite, non-zero norm.
+
+    Guaranteed: every entry is finite and ``0 < numpy.linalg.norm(v) < inf``
+    computed in ``dtype``, so ``v / numpy.linalg.norm(v)`` is a finite unit
+    vector (the directions of directional derivatives). To that end entries
+    are kept within ``sqrt(max / dim) / 2`` in absolute value (``max`` the
+    largest value of ``dtype``: no overflow in the sum of squares), and one
+    entry, at a drawn position, is at least ``2 * sqrt(tiny)`` in absolute
+    value (``tiny`` the smallest normal: no underflow to a zero norm). The
+    other entries may be zero, tiny or subnormal.
+
+    Parameters
+    ----------
+    dim : int
+        Length of the vectors, at least 1.
+    dtype : {float64, float32, float16}, default float64
+    min_value, max_value : float, optional
+        Inclusive bounds on the entries, intersected with the range above.
+    allow_subnormal : bool, default True
+        Whether subnormal entries may be drawn.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of numpy.ndarray
+
+    Raises
+    ------
+    TypeError
+        If ``dim`` is not an integer or ``dtype`` is not a float dtype.
+    ValueError
+        If ``dim < 1`` or the bounds leave no vector with a positive norm.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hypothesis import given
+    >>> @given(nonzero_vectors(3))
+    ... def test_unit(v):
+    ...     u = v / np.linalg.norm(v)
+    ...     assert abs(np.linalg.norm(u) - 1) < 1e-12
+    >>> test_unit()
+    """
+    dim = check_positive_integer(dim, "dim")
+    dtype = _float_dtype(dtype)
+    low, high = _check_bounds(min_value, max_value)
+    info = np.finfo(dtype)
+    # Computed in float64, then rounded inward to dtype.
+    largest = math.sqrt(float(info.max) / dim) / 2
+    smallest_pivot = 2 * math.sqrt(float(info.smallest_normal))
+    low = -largest if low is None else max(low, -largest)
+    high = largest if high is None else min(high, largest)
+    if low > high:
+        msg = (
+            f"min_value and max_value leave no entries within +-{largest:.3g}, the range "
+            f"where the norm of a {dtype.name} vector of length {dim} cannot overflow"
+        )
+        raise ValueError(msg)
+    low, high = _round_inward(low, high, dtype)
+    width = dtype.itemsize * 8
+    pivots = []
+    if high >= smallest_pivot:
+        pivots.append(finite_floats(max(low, smallest_pivot), high, width=width))
+    if low <= -smallest_pivot:
+        pivots.append(finite_floats(low, min(high, -smallest_pivot), width=width))
+    if not pivots:
+        msg = (
+            f"min_value and max_value must allow an entry of absolute value at least "
+            f"{smallest_pivot:.3g} (so the norm does not underflow to 0), got [{low}, {high}]"
+        )
+        raise ValueError(msg)
+    entries = hnp.arrays(
+        dtype, dim, elements=finite_floats(low, high, width=width, allow_subnormal=allow_subnormal)
+    )
+    pivot = st.one_of(pivots)
+
+    @st.composite
+    def vectors(draw) -> np.ndarray:
+        vector = draw(entries)
+        vector[draw(st.integers(0, dim - 1))] = draw(pivot)
+        return vector
+
+    return vectors()
+
+
+def probabilities(
+    exact: bool = False,
+    *,
+    min_value: float = 0,
+    max_value: float = 1,
+    exclude_min: bool = False,
+    exclude_max: bool = False,
+    max_denominator: int | None = None,
+) -> st.SearchStrategy:
+    """Probabilities: floats in [0, 1], or exact :class:`fractions.Fraction` values.
+
+    Parameters
+    ----------
+    exact : bool, default False
+        Draw :class:`fractions.Fraction` instead of float.
+    min_value, max_value : float or Fraction, default 0 and 1
+        A sub-interval of [0, 1] to draw from.
+    exclude_min, exclude_max : bool, default False
+        Leave out the end points (e.g. ``exclude_min=True`` for ``p`` in (0, 1]).
+    max_denominator : int, optional
+        Largest denominator of the fractions (``exact=True`` only).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of float or Fraction
+
+    Raises
+    ------
+    ValueError
+        If the bounds are not in [0, 1], are in the wrong order, leave an
+        empty interval, or ``max_denominator`` is given with ``exact=False``.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from hypothesis import given
+    >>> @given(probabilities(exact=True, exclude_min=True))
+    ... def test_in_range(p):
+    ...     assert isinstance(p, Fraction) and 0 < p <= 1
+    >>> test_in_range()
+    """
+    for value, name in ((min_value, "min_value"), (max_value, "max_value")):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            msg = f"{name} must be a number in [0, 1], got {_describe(value)}"
+            raise TypeError(msg)
+        if not 0 <= value <= 1:
+            msg = f"{name} must be in [0, 1], got {value}"
+            raise ValueError(msg)
+    if min_value > max_value:
+        msg = f"min_value must be <= max_value, got min_value={min_value}, max_value={max_value}"
+        raise ValueError(msg)
+    if min_value == max_value and (exclude_min or exclude_max):
+        msg = f"the interval is empty: min_value = max_value = {min_value} with an end excluded"
+        raise ValueError(msg)
+    if not exact:
+        if max_denominator is not None:
+            msg = "max_denominator applies only with exact=True"
+            raise ValueError(msg)
+        return st.floats(
+            min_value=float(min_value),
+            max_value=float(max_value),
+            exclude_min=exclude_min,
+            exclude_max=exclude_max,
+            allow_nan=False,
+        )
+    if max_denominator is not None:
+        max_denominator = check_positive_integer(max_denominator, "max_denominator")
+    low, high = Fraction(min_value), Fraction(max_value)
+    strategy = st.fractions(min_value=low, max_value=high, max_denominator=max_denominator)
+    if exclude_min:
+        strategy = strategy.filter(lambda p: p != low)
+    if exclude_max:
+        strategy = strategy.filter(lambda p: p != high)
+    return strategy
+
+
+def seeds(*, allow_generator: bool = False) -> st.SearchStrategy:
+    """Values valid as an ``rng`` argument, other than ``None``.
+
+    Draws ints in ``[0, 2**64)`` and :class:`numpy.random.SeedSequence`
+    objects (and, with ``allow_generator=True``, seeded
+    :class:`numpy.random.Generator` objects). Each drawn value is seeded,
+    so a test that uses it is reproducible. Use it to check that a random
+    function gives the same result for the same seed.
+
+    Parameters
+    ----------
+    allow_generator : bool, default False
+        Also draw Generators (stateful: each use advances them).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hypothesis import given
+    >>> @given(seeds())
+    ... def test_repeatable(seed):
+    ...     first = np.random.default_rng(seed).random()
+    ...     assert first == np.random.default_rng(seed).random()
+    >>> test_repeatable()
+    """
+    if not isinstance(allow_generator, bool):
+        msg = f"allow_generator must be True or False, got {_describe(allow_generator)}"
+        raise TypeError(msg)
+    entropy = st.integers(min_value=0, max_value=2**64 - 1)
+    choices = [entropy, st.builds(np.random.SeedSequence, entropy)]
+    if allow_generator:
+        choices.append(st.builds(np.random.default_rng, entropy))
+    return st.one_of(choices)
