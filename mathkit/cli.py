@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import importlib.util
 import platform
 import sys
@@ -19,6 +20,11 @@ from rich.progress import Progress
 from rich.table import Table
 
 from mathkit import __version__
+
+#: Modules of the areas that add commands: each has ``add_command(commands)``,
+#: which adds a subparser whose ``handler(args, console) -> int`` runs it.
+#: They must import lightly; heavy imports belong inside the handler.
+AREA_COMMANDS: tuple[str, ...] = ()
 
 _PACKAGES = (
     "numpy", "scipy", "sympy", "numba", "llvmlite", "array-api-compat", "rich",
@@ -155,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--area", default=None, help="only this area's sections")
     tour.add_argument("--no-progress", action="store_true", help="no progress bar")
     tour.set_defaults(handler=_tour)
+
+    for module in AREA_COMMANDS:
+        importlib.import_module(module).add_command(commands)
     return parser
 
 
