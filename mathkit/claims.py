@@ -48,6 +48,7 @@ __all__ = [
 #: Area name -> (claims module, tour module). Imported only when needed.
 AREAS: dict[str, tuple[str, str]] = {
     "core": ("mathkit._core_claims", "mathkit._core_tour"),
+    "calculus": ("mathkit.calculus.claims", "mathkit.calculus.tour"),
 }
 
 _CLAIMS: dict[str, dict[str, Claim]] = {}

@@ -1,0 +1,56 @@
+"""Directional derivatives, gradients, Jacobians and Hessians: exact (sympy) and numeric.
+
+- :func:`directional_derivative` (textbook: along the unit vector ``v/|v|``)
+  and :func:`jvp` (``J v`` for the raw ``v``, as in JAX and PyTorch);
+- :func:`partial`, :func:`gradient`, :func:`jacobian`, :func:`hessian`;
+- :func:`steepest_ascent` and :func:`level_directions`;
+- :func:`check_gradient`, a per-component check of a hand-written gradient;
+- :func:`parse_expression`, a safe parser of formulas typed on the command line.
+
+``f`` is a Python callable on numpy arrays or a sympy expression. Methods:
+``"symbolic"``, ``"complex_step"``, ``"central"``, ``"forward"``,
+``"richardson"`` and ``"auto"``. With ``full_output=True`` every derivative
+function returns a :class:`DerivativeResult` with an error estimate.
+
+The submodules load on first use, so importing this package (as the command
+line does) imports neither sympy nor scipy.
+"""
+
+import importlib
+
+_EXPORTS = {
+    "directional_derivative": "directional",
+    "jvp": "directional",
+    "partial": "directional",
+    "gradient": "directional",
+    "jacobian": "directional",
+    "hessian": "directional",
+    "steepest_ascent": "directional",
+    "level_directions": "directional",
+    "SteepestAscent": "directional",
+    "LevelDirections": "directional",
+    "DerivativeResult": "numeric",
+    "NotAnalyticError": "numeric",
+    "check_gradient": "check",
+    "GradientCheck": "check",
+    "parse_expression": "parse",
+    "parse_vector": "parse",
+    "UnsafeExpressionError": "parse",
+}
+_SUBMODULES = ("check", "directional", "numeric", "parse", "symbolic")
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        module = importlib.import_module(f"mathkit.calculus.{_EXPORTS[name]}")
+        return getattr(module, name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"mathkit.calculus.{name}")
+    msg = f"module 'mathkit.calculus' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__():
+    return sorted([*__all__, *_SUBMODULES])

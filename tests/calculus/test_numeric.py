@@ -1,0 +1,135 @@
+"""The numeric engine: complex-step refusals, Richardson's error estimate, steps, norms."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mathkit.calculus import NotAnalyticError, directional_derivative, gradient, hessian
+from mathkit.calculus.numeric import (
+    STEP_FACTORS,
+    DerivativeResult,
+    _unit_scale,
+    _vector_norm,
+)
+from mathkit.testing import finite_arrays, nonzero_vectors
+
+from .functions import SMOOTH, exact_directional
+
+POINTS = finite_arrays(shape=(2,), min_value=-2.0, max_value=2.0)
+DIRECTIONS = nonzero_vectors(2, min_value=-100.0, max_value=100.0)
+
+
+# --- the complex step refuses what it cannot differentiate ------------------------------------
+
+
+@pytest.mark.parametrize(("f", "reason"), [
+    (lambda p: np.abs(p[0]), "returned real values"),
+    (lambda p: np.abs(p[0]) + p[1], "central differences give"),  # complex output, wrong
+    (lambda p: math.sin(p[0]), "ComplexWarning"),  # math functions cast to float
+    (lambda p: float(p[0] ** 2), "ComplexWarning"),
+    (lambda p: np.real(p[0] * p[1]), "returned real values"),
+    (lambda p: p[0] * np.abs(p[1]), "central differences give"),  # complex output, wrong
+    (lambda p: p[0] * np.conj(p[1]) ** 2, "central differences give"),
+    (lambda p: np.arctan2(p[0], p[1]), "raised TypeError"),
+])
+def test_complex_step_refuses_non_analytic_code(f, reason):
+    with pytest.raises(NotAnalyticError, match=reason):
+        directional_derivative(f, [1.5, 2.0], [1.0, 1.0], method="complex_step")
+    result = directional_derivative(f, [1.5, 2.0], [1.0, 1.0], full_output=True)
+    assert result.method == "richardson"  # "auto" falls back
+    reference = directional_derivative(f, [1.5, 2.0], [1.0, 1.0], method="central")
+    assert result.value == pytest.approx(reference, rel=1e-8)
+
+
+def test_not_analytic_error_is_a_value_error():
+    assert issubclass(NotAnalyticError, ValueError)
+
+
+def test_auto_uses_the_complex_step_for_analytic_code():
+    for _, _, f in SMOOTH:
+        result = gradient(f, [0.3, -0.7], full_output=True)
+        assert result.method == "complex_step"
+        assert np.all(result.step == STEP_FACTORS["complex_step"])
+
+
+def test_cross_check_tolerates_noise_beyond_eps_f():
+    # log(1 + x**2) near 0: its values are ~1e-16 while its rounding noise is ~eps
+    # (from the 1 inside); central differences see nothing, and must not overrule.
+    def f(p):
+        return np.log(1 + p[0] ** 2 + p[1] ** 2)
+
+    result = gradient(f, [1e-20, 1e-8], method="complex_step", full_output=True)
+    np.testing.assert_allclose(result.value, [2e-20, 2e-8], rtol=1e-15)
+
+
+def test_complex_step_hessian_refuses_too():
+    with pytest.raises(NotAnalyticError):
+        hessian(lambda p: p[0] * np.abs(p[1]), [1.0, 2.0], method="complex_step")
+
+
+# --- error estimates ------------------------------------------------------------------------
+
+
+@given(st.sampled_from(SMOOTH), POINTS, DIRECTIONS)
+def test_richardson_error_estimate_bounds_the_true_error(function, point, direction):
+    _, expr, f = function
+    result = directional_derivative(f, point, direction, method="richardson", full_output=True)
+    exact = exact_directional(expr, point, direction)
+    assert abs(result.value - exact) <= result.error_estimate
+
+
+@pytest.mark.parametrize("method", ["central", "forward", "complex_step", "richardson"])
+def test_error_estimates_have_the_right_size(method):
+    point, direction = np.array([0.4, -1.1]), np.array([1.0, 2.0])
+    for _, expr, f in SMOOTH:
+        result = directional_derivative(f, point, direction, method=method, full_output=True)
+        error = abs(result.value - exact_directional(expr, point, direction))
+        # never wildly off in either direction
+        assert error <= 10 * result.error_estimate + 1e-300
+        ceiling = {"central": 1e-8, "forward": 1e-5, "complex_step": 1e-14,
+                   "richardson": 1e-11}[method]
+        assert result.error_estimate <= ceiling * (1 + abs(result.value))
+
+
+def test_richardson_is_not_fooled_by_oscillation_at_large_steps():
+    # cos(3 x y) at |x| ~ 17: the largest steps of the table span several periods,
+    # where a few extrapolated entries agree with each other by chance.
+    def f(p):
+        return np.cos(3 * p[..., 0] * p[..., 1])
+
+    point, direction = np.array([16.66913692, 11.88724029]), np.array([-0.13599423, -0.69747691])
+    result = directional_derivative(f, point, direction, method="richardson", full_output=True)
+    u = direction / np.linalg.norm(direction)
+    exact = -3 * np.sin(3 * point[0] * point[1]) * (point[1] * u[0] + point[0] * u[1])
+    # the table cannot resolve this well (its smallest step is ~0.2 of a period), and
+    # says so: the estimate is honest, not a random agreement of three entries
+    assert abs(result.value - exact) <= result.error_estimate < 1
+
+
+def test_derivative_result_is_frozen_and_compares():
+    result = DerivativeResult(1.0, 0.0, "symbolic")
+    assert result.step is None
+    with pytest.raises(AttributeError):
+        result.method = "central"
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def test_vector_norm_does_not_underflow_or_overflow():
+    norms = _vector_norm(np.array([[3e-200, 4e-200], [3e200, 4e200], [0.0, 0.0]]))
+    np.testing.assert_allclose(norms, [5e-200, 5e200, 0.0], rtol=1e-15)
+
+
+def test_tiny_directions_are_not_zero():
+    value = directional_derivative(lambda p: p[0] ** 2 + p[1], [1.0, 2.0], [1e-200, 0.0])
+    assert value == pytest.approx(2.0, rel=1e-15)
+
+
+def test_unit_scale():
+    x = np.array([[2.0, -3.0]])
+    directions = np.array([[[1.0, 0.0], [0.0, 1.0], [0.6, 0.8], [0.0, 0.0]]])
+    np.testing.assert_allclose(_unit_scale(x, directions), [[2.0, 3.0, 3.6, 1.0]])
