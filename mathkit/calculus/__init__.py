@@ -5,7 +5,9 @@
 - :func:`partial`, :func:`gradient`, :func:`jacobian`, :func:`hessian`;
 - :func:`steepest_ascent` and :func:`level_directions`;
 - :func:`check_gradient`, a per-component check of a hand-written gradient;
-- :func:`parse_expression`, a safe parser of formulas typed on the command line.
+- :func:`parse_expression`, a safe parser of formulas typed on the command line;
+- :func:`compile`, a sympy expression compiled (numpy or numba) for its value,
+  gradient, directional derivatives and Hessian at many points.
 
 ``f`` is a Python callable on numpy arrays or a sympy expression. Methods:
 ``"symbolic"``, ``"complex_step"``, ``"central"``, ``"forward"``,
@@ -36,8 +38,10 @@ _EXPORTS = {
     "parse_expression": "parse",
     "parse_vector": "parse",
     "UnsafeExpressionError": "parse",
+    "compile": "compiled",
+    "CompiledFunction": "compiled",
 }
-_SUBMODULES = ("check", "directional", "numeric", "parse", "symbolic")
+_SUBMODULES = ("check", "compiled", "directional", "numeric", "parse", "symbolic")
 
 __all__ = sorted(_EXPORTS)
 
