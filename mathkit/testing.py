@@ -484,3 +484,262 @@ def seeds(*, allow_generator: bool = False) -> st.SearchStrategy:
     if allow_generator:
         choices.append(st.builds(np.random.default_rng, entropy))
     return st.one_of(choices)
+
+
+# --- symmetric matrices with a controlled spectrum (quadratic forms) -----------------
+
+
+def _size_strategy(n, name: str = "n", minimum: int = 1) -> st.SearchStrategy[int]:
+    if isinstance(n, st.SearchStrategy):
+        return n.filter(lambda size: size >= minimum)
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        msg = f"{name} must be an integer or a strategy of integers, got {_describe(n)}"
+        raise TypeError(msg)
+    if n < minimum:
+        msg = f"{name} must be >= {minimum}, got {n}"
+        raise ValueError(msg)
+    return st.just(int(n))
+
+
+def _log_range(value, name: str, minimum: float) -> tuple[float, float]:
+    """A number or a (low, high) pair, checked, as log10 bounds."""
+    pair = value if isinstance(value, tuple | list) else (value, value)
+    if len(pair) != 2 or not all(
+        isinstance(v, numbers.Real) and not isinstance(v, bool) for v in pair
+    ):
+        msg = f"{name} must be a number or a (low, high) pair of numbers, got {_describe(value)}"
+        raise TypeError(msg)
+    low, high = float(pair[0]), float(pair[1])
+    if not (math.isfinite(low) and math.isfinite(high)) or low < minimum or low > high:
+        msg = f"{name} must satisfy {minimum:g} <= low <= high < inf, got {_describe(value)}"
+        raise ValueError(msg)
+    return math.log10(low), math.log10(high)
+
+
+def _log_uniform(log_range: tuple[float, float]) -> st.SearchStrategy[float]:
+    low, high = log_range
+    if low == high:
+        return st.just(10.0**low)
+    return st.floats(low, high).map(lambda e: 10.0**e)
+
+
+@st.composite
+def _orthogonal_matrices(draw, n: int) -> np.ndarray:
+    """Q of the QR factorization of a drawn matrix: orthogonal to rounding (Householder)."""
+    seed = draw(hnp.arrays(np.float64, (n, n), elements=st.floats(-1.0, 1.0)))
+    q, _ = np.linalg.qr(seed)
+    return q
+
+
+def _symmetric(q: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray:
+    matrix = (q * eigenvalues) @ q.T
+    return 0.5 * matrix + 0.5 * matrix.T
+
+
+def spd_matrices(
+    n,
+    condition_number=None,
+    *,
+    scale=(1e-3, 1e3),
+) -> st.SearchStrategy[np.ndarray]:
+    """Symmetric positive definite matrices with a controlled condition number.
+
+    Each matrix is ``Q diag(lambda) Q^T`` (symmetrized) with ``Q`` orthogonal
+    (from the QR factorization of a drawn matrix) and eigenvalues
+    ``lambda_min = s``, ``lambda_max = s * kappa`` and the others between
+    them, ``kappa`` and ``s`` drawn log-uniformly. Hypothesis shrinks
+    towards diagonal matrices.
+
+    Parameters
+    ----------
+    n : int or hypothesis strategy of int
+        The size (>= 1). For ``n = 1`` the condition number is 1.
+    condition_number : float or (float, float), optional
+        The condition number ``kappa``, or a range to draw it from
+        (log-uniformly). Default ``(1, 1e6)``.
+    scale : float or (float, float), default (1e-3, 1e3)
+        The smallest eigenvalue ``s``, or a range to draw it from.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of numpy.ndarray
+        Float64 arrays of shape ``(n, n)``, exactly symmetric, whose
+        computed condition number is ``kappa`` to a relative error of about
+        ``n * kappa * eps``.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer or a strategy, or a range is not numbers.
+    ValueError
+        If ``n < 1``, ``condition_number < 1``, ``scale <= 0``, a range has
+        ``low > high``, or a bound is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hypothesis import given
+    >>> @given(spd_matrices(3, condition_number=(1, 100)))
+    ... def test_positive_definite(A):
+    ...     w = np.linalg.eigvalsh(A)
+    ...     assert w[0] > 0 and w[-1] / w[0] <= 100 * (1 + 1e-10)
+    >>> test_positive_definite()
+    """
+    sizes = _size_strategy(n)
+    kappas = _log_uniform(_log_range((1.0, 1e6) if condition_number is None
+                                     else condition_number, "condition_number", 1.0))
+    scales = _log_uniform(_log_range(scale, "scale", math.ulp(0.0)))
+
+    @st.composite
+    def matrices(draw) -> np.ndarray:
+        size = draw(sizes)
+        kappa, smallest = draw(kappas), draw(scales)
+        exponents = np.array(draw(st.lists(st.floats(0.0, 1.0), min_size=size, max_size=size)))
+        exponents = np.sort(exponents)
+        exponents[0] = 0.0
+        if size > 1:
+            exponents[-1] = 1.0
+        return _symmetric(draw(_orthogonal_matrices(size)), smallest * kappa**exponents)
+
+    return matrices()
+
+
+def psd_matrices(
+    n,
+    rank=None,
+    *,
+    condition_number=(1.0, 1e3),
+    scale=(1e-3, 1e3),
+) -> st.SearchStrategy[np.ndarray]:
+    """Symmetric positive semidefinite matrices of a given rank.
+
+    ``Q diag(lambda) Q^T`` (symmetrized) with ``n - rank`` zero eigenvalues
+    and ``rank`` positive ones in ``[s, s * kappa]``. The zero eigenvalues
+    are computed as ``O(n eps max|lambda|)``: within the default threshold of
+    :meth:`mathkit.quadratic.QuadraticForm.classify`.
+
+    Parameters
+    ----------
+    n : int or hypothesis strategy of int
+        The size (>= 1).
+    rank : int or hypothesis strategy of int, optional
+        The rank, ``0 <= rank <= n``. Default: drawn from ``[0, n - 1]``, so
+        that the matrix is singular.
+    condition_number : float or (float, float), default (1, 1e3)
+        Ratio of the largest to the smallest non-zero eigenvalue, or a range.
+    scale : float or (float, float), default (1e-3, 1e3)
+        The smallest non-zero eigenvalue, or a range.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of numpy.ndarray
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``rank`` is not an integer or a strategy.
+    ValueError
+        If ``n < 1``, ``rank`` is outside ``[0, n]`` (when both are
+        integers), or a range is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hypothesis import given
+    >>> @given(psd_matrices(4, rank=2))
+    ... def test_rank(A):
+    ...     assert np.linalg.matrix_rank(A, hermitian=True) == 2
+    >>> test_rank()
+    """
+    sizes = _size_strategy(n)
+    if rank is not None and not isinstance(rank, st.SearchStrategy):
+        if isinstance(rank, bool) or not isinstance(rank, numbers.Integral):
+            msg = f"rank must be an integer, a strategy of integers or None, got {_describe(rank)}"
+            raise TypeError(msg)
+        if rank < 0 or (isinstance(n, numbers.Integral) and rank > n):
+            msg = f"rank must be in [0, n], got rank={rank}, n={n}"
+            raise ValueError(msg)
+    kappas = _log_uniform(_log_range(condition_number, "condition_number", 1.0))
+    scales = _log_uniform(_log_range(scale, "scale", math.ulp(0.0)))
+
+    @st.composite
+    def matrices(draw) -> np.ndarray:
+        size = draw(sizes)
+        if rank is None:
+            r = draw(st.integers(0, size - 1))
+        elif isinstance(rank, st.SearchStrategy):
+            r = draw(rank.filter(lambda value: 0 <= value <= size))
+        else:
+            r = int(rank)
+            if r > size:
+                msg = f"rank must be in [0, n], got rank={r}, n={size}"
+                raise ValueError(msg)
+        kappa, smallest = draw(kappas), draw(scales)
+        exponents = np.array(draw(st.lists(st.floats(0.0, 1.0), min_size=r, max_size=r)))
+        eigenvalues = np.zeros(size)
+        eigenvalues[:r] = smallest * kappa**exponents
+        return _symmetric(draw(_orthogonal_matrices(size)), eigenvalues)
+
+    return matrices()
+
+
+def indefinite_matrices(
+    n,
+    *,
+    condition_number=(1.0, 1e3),
+    scale=(1e-3, 1e3),
+) -> st.SearchStrategy[np.ndarray]:
+    """Symmetric indefinite, invertible matrices: at least one eigenvalue of each sign.
+
+    ``Q diag(lambda) Q^T`` (symmetrized) with ``|lambda|`` in
+    ``[s, s * kappa]`` and random signs, at least one negative and one
+    positive.
+
+    Parameters
+    ----------
+    n : int or hypothesis strategy of int
+        The size (>= 2).
+    condition_number : float or (float, float), default (1, 1e3)
+        Ratio of the largest to the smallest ``|lambda|``, or a range.
+    scale : float or (float, float), default (1e-3, 1e3)
+        The smallest ``|lambda|``, or a range.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of numpy.ndarray
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer or a strategy.
+    ValueError
+        If ``n < 2`` or a range is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hypothesis import given
+    >>> @given(indefinite_matrices(3))
+    ... def test_both_signs(A):
+    ...     w = np.linalg.eigvalsh(A)
+    ...     assert w[0] < 0 < w[-1]
+    >>> test_both_signs()
+    """
+    sizes = _size_strategy(n, minimum=2)
+    kappas = _log_uniform(_log_range(condition_number, "condition_number", 1.0))
+    scales = _log_uniform(_log_range(scale, "scale", math.ulp(0.0)))
+
+    @st.composite
+    def matrices(draw) -> np.ndarray:
+        size = draw(sizes)
+        kappa, smallest = draw(kappas), draw(scales)
+        exponents = np.array(draw(st.lists(st.floats(0.0, 1.0), min_size=size, max_size=size)))
+        signs = np.array(draw(st.lists(st.sampled_from([-1.0, 1.0]), min_size=size,
+                                       max_size=size)))
+        signs[0], signs[1] = -1.0, 1.0
+        return _symmetric(draw(_orthogonal_matrices(size)), signs * smallest * kappa**exponents)
+
+    return matrices()
+
+
+__all__ = [*__all__, "indefinite_matrices", "psd_matrices", "spd_matrices"]

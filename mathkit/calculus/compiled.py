@@ -172,7 +172,7 @@ class CompiledFunction:
     backend : str
         The engine asked for: "auto", "numpy" or "numba".
     gradient_expressions : tuple of sympy.Expr
-        :math:`\\partial f / \\partial x_k`, ``k = 0..d-1``.
+        :math:`\\partial f / \\partial x_k` for each variable :math:`x_k`.
     hessian_expressions : tuple of tuple of sympy.Expr
         :math:`\\partial^2 f / \\partial x_j \\partial x_k`.
     """
@@ -238,7 +238,7 @@ class CompiledFunction:
         return values[0] if single else values
 
     def jvp(self, X, V) -> np.ndarray:
-        """``J v = grad f(x) . v`` for the raw ``v``: ``(N,)``, or a scalar for one point.
+        """``J v``, the gradient dotted with the raw ``v``: ``(N,)``, or a scalar for one point.
 
         Parameters
         ----------

@@ -1,0 +1,369 @@
+r"""Iterative minimization: gradient descent and conjugate gradients, with matrix products only.
+
+Both work for dense, scipy.sparse and LinearOperator ``A`` (one product
+``A v`` per iteration) and stop when ``||2 A x_k + b|| <= tol * ||b||``
+(``tol * ||2 A x_0 + b||`` when ``b = 0``), when they meet a direction of
+non-positive curvature (a certificate that ``f`` is unbounded below), or
+after ``maxiter`` iterations.
+
+**Gradient descent** ``x_{k+1} = x_k - alpha_k g_k`` with ``g_k = 2 A x_k + b``:
+
+- ``step="exact"``: exact line search, ``alpha_k = g^T g / (2 g^T A g)``
+  (the minimizer of ``f(x_k - alpha g_k)``);
+- ``step="optimal"``: the fixed step ``2 / (L + mu) = 1 / (lambda_max +
+  lambda_min)``, ``L = 2 lambda_max`` and ``mu = 2 lambda_min`` the extreme
+  eigenvalues of the Hessian ``2A``.
+
+Both contract the A-norm error by ``(kappa - 1)/(kappa + 1)`` per step
+(:func:`~mathkit.quadratic.convergence_bound`).
+
+**Conjugate gradients** (Hestenes and Stiefel, 1952) on ``2 A x = -b``: with
+``r_k = -g_k``, ``p_0 = r_0``,
+
+.. math::
+
+    \alpha_k = \frac{r_k^T r_k}{p_k^T (2A) p_k}, \quad
+    x_{k+1} = x_k + \alpha_k p_k, \quad
+    r_{k+1} = r_k - \alpha_k (2A) p_k, \quad
+    p_{k+1} = r_{k+1} + \frac{r_{k+1}^T r_{k+1}}{r_k^T r_k} p_k .
+
+The residual ``r_k`` is updated recursively; at the end the true residual
+``||2 A x + b||`` is recomputed and reported beside it (rounding makes them
+drift apart on ill-conditioned problems). If ``p_k^T A p_k <= 0`` (up to
+rounding: ``<= n eps lambda_est ||p_k||^2``, ``lambda_est`` the larger of an
+estimate of ``||2A||`` (:meth:`QuadraticForm.norm_estimate`) and the largest
+Rayleigh quotient seen), ``f(x_k + t p_k) -> -inf`` since
+``g_k^T p_k = -r_k^T r_k < 0``: status ``"unbounded"`` with direction ``p_k``.
+
+When an iteration stops at a stationary point, the status is checked against
+``A`` itself where that is affordable (dense ``A``, or ``n <= 2000``): a
+Cholesky factorization, or the eigenvalues when that fails. So an indefinite
+``A`` whose negative eigenvectors ``b`` does not excite (CG never sees them)
+still gives ``"unbounded"``. Larger sparse and operator forms are not
+checked: there ``"optimal"`` means a stationary point at which every search
+direction had positive curvature.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from mathkit.quadratic.classify import EPS, extreme_eigenvalues, spectrum
+from mathkit.quadratic.closed_form import (
+    MAXITER,
+    OPTIMAL,
+    OPTIMAL_SET,
+    UNBOUNDED,
+    exact_result,
+    exact_status,
+    numeric_result,
+    readonly,
+    spectral_status,
+    well_conditioned_cholesky,
+)
+from mathkit.quadratic.form import DENSE_LIMIT, QuadraticForm, safe_norm
+
+CONVERGED, CURVATURE, OVERFLOW = "converged", "negative_curvature", "overflow"
+#: Gradient descent recomputes ``A x`` from ``x`` every this many iterations.
+REFRESH_EVERY = 50
+#: A squared residual this small (the first one is about 1 after scaling) is 0 to
+#: float64 accuracy: the iteration stops as converged rather than underflow.
+UNDERFLOW = 1e-280
+
+
+def _checkable(form: QuadraticForm) -> bool:
+    return form.kind == "dense" or form.n <= DENSE_LIMIT
+
+
+def _finish(form: QuadraticForm, raw: str, x, direction, *, method: str, iterations: int,
+            norms, values, recursive: float):
+    """Turn a kernel's raw outcome into a status, checked against ``A`` where affordable."""
+    nullspace = None
+    what = "conjugate gradients" if method == "conjugate_gradient" else "gradient descent"
+    stopped = {
+        CONVERGED: f"{what} converged in {iterations} iterations",
+        MAXITER: f"{what} stopped after maxiter = {iterations} iterations",
+        OVERFLOW: f"{what} stopped after {iterations} iterations: the next step overflows "
+                  "(a step of near-zero curvature)",
+    }.get(raw, "")
+    if raw == CURVATURE:
+        status = UNBOUNDED
+        message = (f"{what} met a direction of non-positive curvature after {iterations} "
+                   "iterations: f decreases without bound along it")
+    elif not _checkable(form):
+        if raw == OVERFLOW:
+            msg = (f"{stopped}; A ({form.kind}, n = {form.n}) is too large to check whether f "
+                   "is unbounded below")
+            raise FloatingPointError(msg)
+        status = OPTIMAL if raw == CONVERGED else MAXITER
+        message = stopped
+        if raw == CONVERGED:
+            message += (" to a stationary point with positive curvature along every search "
+                        f"direction (definiteness of A not verified for a {form.kind} form "
+                        f"with n > {DENSE_LIMIT})")
+    elif well_conditioned_cholesky(form) is not None:
+        status = OPTIMAL if raw == CONVERGED else MAXITER
+        message = (f"{stopped}; A is positive definite (Cholesky): unique minimizer"
+                   if raw == CONVERGED else stopped)
+    else:
+        checked, nullspace, spectral_direction, reason = spectral_status(form)
+        if checked == UNBOUNDED:
+            status, direction = UNBOUNDED, spectral_direction
+            message = f"{stopped}, but {reason}"
+        elif raw == CONVERGED:
+            status, message = checked, f"{stopped}; {reason}"
+        else:
+            status, message = MAXITER, stopped
+    if status != OPTIMAL_SET:
+        nullspace = None
+    return numeric_result(
+        form, x, status=status, method=method, message=message, iterations=iterations,
+        gradient_norms=norms, values=values, nullspace=nullspace,
+        direction=direction if status == UNBOUNDED else None,
+        recursive_gradient_norm=recursive,
+    )
+
+
+def _negative_pair(previous, current, margin: float):
+    """A unit direction of negative curvature in the span of two gradients, or None.
+
+    Steepest descent with exact line search makes consecutive gradients
+    ``u = g_{k-1}`` and ``v = g_k`` orthogonal; with ``A u`` and ``A v`` at
+    hand, ``A`` restricted to their span is a 2x2 matrix in the orthonormal
+    basis ``(u, w)``, ``w`` the part of ``v`` orthogonal to ``u``. For positive
+    definite ``A`` it is positive definite; an eigenvalue below ``-margin``
+    certifies negative curvature along its eigenvector. Nearly parallel
+    gradients (not from an exact line search) are skipped: the difference
+    would amplify rounding.
+    """
+    (u, Au), (v, Av) = previous, current
+    u_norm = math.sqrt(float(u @ u))
+    coefficient = float(u @ v) / u_norm**2
+    w = v - coefficient * u
+    w_norm = math.sqrt(float(w @ w))
+    if w_norm < 0.5 * math.sqrt(float(v @ v)):
+        return None
+    Aw = (Av - coefficient * Au) / w_norm
+    u_hat, Au_hat, w_hat = u / u_norm, Au / u_norm, w / w_norm
+    m12 = float(u_hat @ Aw)
+    matrix = np.array([[float(u_hat @ Au_hat), m12], [m12, float(w_hat @ Aw)]])
+    eigenvalues, eigenvectors = np.linalg.eigh(matrix)
+    if eigenvalues[0] > -margin:
+        return None
+    d = eigenvectors[0, 0] * u_hat + eigenvectors[1, 0] * w_hat
+    d /= math.sqrt(float(d @ d))
+    return d if float(v @ d) <= 0.0 else -d
+
+
+def _scaled_start(form: QuadraticForm, x0: np.ndarray, tol: float):
+    """Scale the problem so that the first gradient and ``b`` have entries of size <= 1.
+
+    The minimizer is linear in ``(x0, b)``: with ``x = sigma y`` and ``b = sigma b_s``,
+    ``2 A y + b_s = g / sigma``. Iterating on ``y`` keeps every inner product near 1
+    whatever the scale of ``b``, so nothing underflows or overflows. Returns
+    ``(sigma, y0, b_s, threshold)`` with the stopping threshold in scaled units.
+    """
+    g0 = form.gradient(x0)
+    sigma = max(float(np.abs(g0).max()), float(np.abs(form.b).max()))
+    if sigma == 0.0:
+        sigma = 1.0
+    b_scaled = form.b / sigma
+    g_scaled = g0 / sigma
+    reference = safe_norm(b_scaled) or safe_norm(g_scaled)
+    return sigma, x0 / sigma, b_scaled, tol * reference
+
+
+def _value(sigma: float, y: np.ndarray, g: np.ndarray, b: np.ndarray, c: float) -> float:
+    """``f(sigma y) = sigma^2 (y.A y + b.y) + c`` from the scaled gradient ``g = 2 A y + b``."""
+    return float(sigma * (sigma * (0.5 * float(y @ g + b @ y)))) + c
+
+
+def _product_failed(form: QuadraticForm, v: np.ndarray, product: np.ndarray) -> None:
+    """Raise if ``A @ v`` has non-finite entries although ``v`` is finite."""
+    if np.isfinite(v).all() and not np.isfinite(product).all():
+        msg = f"A @ v must be finite, but the {form.kind} A gave non-finite values"
+        raise ValueError(msg)
+
+
+def conjugate_gradient(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter: int,
+                       callback=None):
+    """Minimize by conjugate gradients (see the module notes).
+
+    Per iteration: one product ``A p``, two inner products and three vector
+    updates in place, as in :func:`scipy.sparse.linalg.cg`. (numpy ufuncs, not
+    ``scipy.linalg.blas``: scipy's BLAS is a second OpenBLAS whose threads would
+    compete with numpy's.)
+    ``||p||^2`` and ``f`` are updated recursively (``p_k^T p_k = r_k^T r_k +
+    beta_k^2 p_{k-1}^T p_{k-1}`` since ``r_k`` is orthogonal to ``p_{k-1}``, and
+    ``f(x_{k+1}) = f(x_k) - alpha_k r_k^T r_k / 2``).
+    """
+    n, c = form.n, form.c
+    sigma, y, b, threshold = _scaled_start(form, np.array(x0, dtype=np.float64), tol)
+    y = np.ascontiguousarray(y)
+    r = np.ascontiguousarray(-(2.0 * form.matvec(y) + b))
+    rr = float(r @ r)
+    p = r.copy()
+    scratch = np.empty_like(p)
+    pp = rr
+    value = _value(sigma, y, -r, b, c)
+    norms, values = [sigma * math.sqrt(rr)], [value]
+    rayleigh_max = 2.0 * form.norm_estimate()  # curvature scale of the Hessian 2A
+    iterations, raw, direction = 0, MAXITER, None
+    while True:
+        if math.sqrt(rr) <= threshold or rr <= UNDERFLOW:
+            raw = CONVERGED
+            break
+        if iterations >= maxiter:
+            break
+        Ap = form.matvec(p)
+        curvature = 2.0 * float(p @ Ap)
+        if not math.isfinite(curvature):
+            _product_failed(form, p, Ap)
+            raw = OVERFLOW
+            break
+        rayleigh_max = max(rayleigh_max, curvature / pp)
+        if curvature <= n * EPS * rayleigh_max * pp:
+            raw, direction = CURVATURE, p / math.sqrt(float(p @ p))
+            break
+        alpha = rr / curvature
+        if alpha * math.sqrt(pp) > 1e300:
+            raw = OVERFLOW
+            break
+        y += np.multiply(p, alpha, out=scratch)
+        r -= np.multiply(Ap, 2.0 * alpha, out=scratch)
+        rr_new = float(r @ r)
+        if not math.isfinite(rr_new):
+            raw = OVERFLOW
+            break
+        beta = rr_new / rr
+        p *= beta
+        p += r
+        pp = rr_new + beta * beta * pp
+        value -= sigma * (sigma * (0.5 * alpha * rr))
+        rr = rr_new
+        iterations += 1
+        norms.append(sigma * math.sqrt(rr))
+        values.append(value)
+        if callback is not None:
+            callback(readonly(sigma * y))
+    return _finish(form, raw, sigma * y, direction, method="conjugate_gradient",
+                   iterations=iterations, norms=norms, values=values, recursive=norms[-1])
+
+
+def optimal_step(form: QuadraticForm, x0: np.ndarray):
+    """The fixed step ``1 / (lambda_max + lambda_min)``, or an early result if unbounded."""
+    if _checkable(form):
+        spec = spectrum(form)
+        status, _, direction, reason = spectral_status(form)
+        if status == UNBOUNDED:
+            return None, numeric_result(form, x0, status=UNBOUNDED, method="gradient_descent",
+                                        message=f"no step taken: {reason}",
+                                        direction=direction)
+        largest = float(spec.eigenvalues[-1])
+        smallest = spec.smallest_nonzero
+        return 1.0 / (largest + smallest), None
+    smallest, largest = extreme_eigenvalues(form)
+    if smallest <= form.n * EPS * abs(largest):
+        msg = (
+            f"step='optimal' needs a positive definite A, got smallest eigenvalue estimate "
+            f"{smallest:.3g}; use step='exact'"
+        )
+        raise ValueError(msg)
+    return 1.0 / (largest + smallest), None
+
+
+def gradient_descent(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter: int,
+                     callback=None, step: str = "exact"):
+    """Minimize by steepest descent (see the module notes)."""
+    fixed = None
+    if step == "optimal":
+        fixed, early = optimal_step(form, x0)
+        if early is not None:
+            return early
+    n, c = form.n, form.c
+    sigma, y, b, threshold = _scaled_start(form, np.array(x0, dtype=np.float64), tol)
+    Ay = form.matvec(y)
+    g = 2.0 * Ay + b
+    gg = float(g @ g)
+    norms = [sigma * math.sqrt(gg)]
+    values = [_value(sigma, y, g, b, c)]
+    rayleigh_max = 2.0 * form.norm_estimate()  # curvature scale of the Hessian 2A
+    iterations, raw, direction, previous = 0, MAXITER, None, None
+    while True:
+        if math.sqrt(gg) <= threshold or gg <= UNDERFLOW:
+            raw = CONVERGED
+            break
+        if iterations >= maxiter:
+            break
+        Ag = form.matvec(g)
+        curvature = float(g @ Ag)
+        if not math.isfinite(curvature):
+            _product_failed(form, g, Ag)
+            raw = OVERFLOW
+            break
+        rayleigh_max = max(rayleigh_max, 2.0 * curvature / gg)
+        if 2.0 * curvature <= n * EPS * rayleigh_max * gg:
+            raw, direction = CURVATURE, -g / math.sqrt(gg)
+            break
+        if previous is not None and fixed is None:
+            direction = _negative_pair(previous, (g, Ag), 10 * n * EPS * rayleigh_max / 2.0)
+            if direction is not None:
+                raw = CURVATURE
+                break
+        previous = (g, Ag)
+        alpha = gg / (2.0 * curvature) if fixed is None else fixed
+        y_new = y - alpha * g
+        if not np.isfinite(y_new).all():
+            raw = OVERFLOW
+            break
+        y = y_new
+        iterations += 1
+        Ay = form.matvec(y) if iterations % REFRESH_EVERY == 0 else Ay - alpha * Ag
+        g = 2.0 * Ay + b
+        gg = float(g @ g)
+        norms.append(sigma * math.sqrt(gg))
+        values.append(_value(sigma, y, g, b, c))
+        if callback is not None:
+            callback(readonly(sigma * y))
+    return _finish(form, raw, sigma * y, direction, method="gradient_descent",
+                   iterations=iterations, norms=norms, values=values, recursive=norms[-1])
+
+
+def exact_conjugate_gradient(form: QuadraticForm, x0, maxiter: int, callback=None):
+    """Conjugate gradients in exact arithmetic; terminates in at most n steps for SPD ``A``."""
+    from mathkit.quadratic import _exact
+    from mathkit.quadratic.closed_form import _unit
+
+    values = [form(x0)]
+
+    def record(x):
+        values.append(form(x))
+        if callback is not None:
+            callback(x)
+
+    out = _exact.conjugate_gradient(form.A, form.b, x0, maxiter, record)
+    iterations = out["iterations"]
+    nullspace = direction = None
+    if out["status"] == "negative_curvature":
+        status, direction = UNBOUNDED, _unit(out["direction"])
+        message = (f"conjugate gradients met a direction of non-positive curvature after "
+                   f"{iterations} iterations (exact)")
+    else:
+        checked, nullspace, checked_direction, reason = exact_status(form)
+        done = (f"conjugate gradients reached residual 0 in {iterations} iterations (exact)"
+                if out["status"] == "converged"
+                else f"conjugate gradients stopped after maxiter = {iterations} iterations")
+        if checked == UNBOUNDED:
+            status, direction, message = UNBOUNDED, checked_direction, f"{done}, but {reason}"
+        elif out["status"] == "converged":
+            status, message = checked, f"{done}; {reason}"
+        else:
+            status, message = MAXITER, done
+        if status != OPTIMAL_SET:
+            nullspace = None
+    return exact_result(form, out["x"], status=status, method="conjugate_gradient",
+                        message=message, iterations=iterations,
+                        gradient_norms=out["residual_norms"], values=values,
+                        nullspace=nullspace, direction=direction)
