@@ -50,6 +50,7 @@ AREAS: dict[str, tuple[str, str]] = {
     "core": ("mathkit._core_claims", "mathkit._core_tour"),
     "calculus": ("mathkit.calculus.claims", "mathkit.calculus.tour"),
     "quadratic": ("mathkit.quadratic.claims", "mathkit.quadratic.tour"),
+    "walks": ("mathkit.walks.claims", "mathkit.walks.tour"),
 }
 
 _CLAIMS: dict[str, dict[str, Claim]] = {}

@@ -1,0 +1,377 @@
+"""Monte Carlo of random walks: exact counts of path statistics, the same on every engine.
+
+Walk ``i`` of a simulation is a pure function of the key and ``i``: the key
+comes from ``rng`` (see :mod:`mathkit._random`) and walk ``i`` is Philox item
+``i``. Which random words drive which steps is part of the contract:
+
+- **Symmetric simple walk** (step law ``{-1: 1/2, +1: 1/2}``, the
+  probabilities equal to 1/2 in float64): step
+  ``t`` (0-based) is +1 when bit ``t % 32`` (least significant first) of word
+  ``(t // 32) % 4`` of block ``t // 128`` is set, else -1. One random bit per
+  step.
+- **Any other step law** ``{s_0 < s_1 < ... : p_j}``: step ``t`` uses the
+  53-bit uniform ``u`` number ``t % 2`` of block ``t // 2``, and is the
+  smallest ``s_j`` with ``u < c_j``, where ``c_j = p_0 + ... + p_j`` in
+  float64 and the last ``c_j`` is 1. The realised step law is the given one
+  to within 2**-53 per probability.
+
+Statistics (``S_0 = 0``, ``S_k`` the position after ``k`` steps, ``n`` steps):
+
+==================  =========================================================
+``endpoint``        ``S_n``
+``maximum``         ``max(S_0, ..., S_n)``
+``minimum``         ``min(S_0, ..., S_n)``
+``first_passage``   ``min{k >= 1 : S_k = level}``; censored if none by ``n``
+``first_return``    ``min{k >= 1 : S_k = 0}``; censored if none by ``n``
+``returns``         ``#{1 <= k <= n : S_k = 0}``
+``time_positive``   steps ``k`` with ``S_k > 0`` or ``S_{k-1} > 0`` (Feller)
+``last_zero``       ``max{k <= n : S_k = 0}``
+``range``           distinct sites visited, ``max - min + 1`` (steps in {-1, 0, 1})
+==================  =========================================================
+
+Results are exact integer counts per value (histograms). Censored walks of
+the passage statistics are counted apart, never as a value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mathkit import _random
+from mathkit._backend import resolve_backend
+from mathkit._validate import check_nonnegative_integer, check_one_of, check_positive_integer
+
+__all__ = ["STATISTICS", "SimulationResult", "StatisticCounts", "simulate"]
+
+STATISTICS = (
+    "endpoint", "maximum", "minimum", "first_passage", "first_return",
+    "returns", "time_positive", "last_zero", "range",
+)
+_CENSORED = -1
+_MAY_CENSOR = ("first_passage", "first_return")
+#: Steps per chunk of the numpy reference: a multiple of 128 (one block of bits).
+_CHUNK_STEPS = 4096
+#: Walk-steps held in memory at once by the numpy reference.
+_CHUNK_CELLS = 1 << 21
+#: Walks per call of a compiled kernel (bounds the per-walk scratch memory).
+_KERNEL_WALKS = 1 << 18
+
+
+@dataclass(frozen=True)
+class StatisticCounts:
+    """The histogram of one statistic: ``counts[i]`` walks took ``values[i]``.
+
+    ``censored`` counts walks whose passage or return did not happen within
+    the steps simulated (only for ``first_passage`` and ``first_return``).
+    """
+
+    values: np.ndarray
+    counts: np.ndarray
+    censored: int = 0
+
+    @property
+    def total(self) -> int:
+        """Number of walks, censored ones included."""
+        return int(self.counts.sum()) + self.censored
+
+    def frequencies(self) -> np.ndarray:
+        """``counts / total``: the empirical law (censored mass excluded)."""
+        return self.counts / self.total
+
+    def mean(self) -> float:
+        """Mean over the uncensored walks."""
+        observed = int(self.counts.sum())
+        return float(self.values @ self.counts) / observed if observed else math.nan
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What :func:`simulate` returns: a histogram per statistic (and per-walk arrays if asked)."""
+
+    walk: object
+    n_steps: int
+    n_walks: int
+    key: int
+    level: int | None
+    backend: str
+    statistics: dict[str, StatisticCounts]
+    per_walk: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __getitem__(self, statistic: str) -> StatisticCounts:
+        return self.statistics[statistic]
+
+    def compare(self, confidence: float = 0.999) -> dict:
+        """Test each statistic that has an exact law against it.
+
+        Runs :func:`mathkit.walks.agreement.compare_counts` (chi-square and
+        the DKW band at ``confidence``). Exact laws available now:
+        ``endpoint`` (the position law); the other statistics are skipped
+        until their exact laws land in :mod:`mathkit.walks`.
+
+        Returns
+        -------
+        dict of str to Agreement
+
+        Examples
+        --------
+        >>> from mathkit.walks import SimpleWalk
+        >>> result = simulate(SimpleWalk(0.3), 30, 20_000, rng=4)
+        >>> result.compare()["endpoint"].agrees
+        True
+        """
+        from mathkit.walks.agreement import compare_counts
+
+        exact_laws = {"endpoint": lambda: self.walk.position(self.n_steps)}
+        return {
+            name: compare_counts(name, counts.values, counts.counts, exact_laws[name](),
+                                 censored=counts.censored, confidence=confidence)
+            for name, counts in self.statistics.items() if name in exact_laws
+        }
+
+
+@dataclass(frozen=True)
+class _StepLaw:
+    """A walk's step law as the kernels use it."""
+
+    steps: np.ndarray  # sorted int64
+    cdf: np.ndarray  # float64, last entry 1
+    symmetric_simple: bool
+    nearest_neighbour: bool
+
+
+def _step_law(walk) -> _StepLaw:
+    law = getattr(walk, "law", None)
+    if not isinstance(law, dict) or not law:
+        msg = f"walk must be a mathkit.walks walk with a step law, got {type(walk).__name__}"
+        raise TypeError(msg)
+    try:
+        items = sorted((int(step), float(p)) for step, p in law.items())
+    except TypeError as error:
+        msg = f"walk must have a numeric step law to simulate (symbolic p?): {error}"
+        raise TypeError(msg) from None
+    items = [(step, p) for step, p in items if p > 0]
+    steps = np.array([step for step, _ in items], dtype=np.int64)
+    cdf = np.cumsum([p for _, p in items])
+    cdf[-1] = 1.0
+    symmetric = steps.tolist() == [-1, 1] and [p for _, p in items] == [0.5, 0.5]
+    return _StepLaw(steps, cdf, symmetric, bool(np.all(np.abs(steps) <= 1)))
+
+
+def _memory_of_per_walk(n_walks: int, statistics) -> int:
+    return 8 * n_walks * len(statistics)
+
+
+def simulate(
+    walk,
+    n_steps: int,
+    n_walks: int,
+    statistics=("endpoint",),
+    *,
+    level: int | None = None,
+    rng=None,
+    backend: str = "auto",
+    per_walk: bool = False,
+    max_memory: int = 2**31,
+) -> SimulationResult:
+    """Simulate ``n_walks`` walks of ``n_steps`` steps and count their statistics.
+
+    Parameters
+    ----------
+    walk : SimpleWalk or Walk
+        The walk (numeric step law).
+    n_steps : int
+        Steps per walk, >= 0.
+    n_walks : int
+        Number of walks, >= 1.
+    statistics : sequence of str
+        Any of :data:`STATISTICS` (see the module docstring for definitions).
+    level : int, optional
+        The non-zero target of ``first_passage`` (required by it).
+    rng : None, int, SeedSequence or Generator
+        Seed of the counter-based stream; walk ``i`` depends only on (key, i).
+    backend : {"auto", "numpy", "numba"}
+        Engine. Every engine gives the same counts, bit for bit.
+    per_walk : bool
+        Also return each walk's statistics (int64 arrays; censored walks hold
+        -1). Their memory, ``8 * n_walks * len(statistics)`` bytes, is checked
+        against ``max_memory`` before anything is allocated.
+    max_memory : int
+        Bytes allowed for per-walk arrays.
+
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad arguments (each named), a missing or zero ``level``, ``range``
+        on a walk that can jump over sites, per-walk arrays larger than
+        ``max_memory``.
+
+    Examples
+    --------
+    >>> from mathkit.walks import SimpleWalk
+    >>> result = simulate(SimpleWalk(0.5), n_steps=10, n_walks=1000,
+    ...                   statistics=["endpoint", "maximum"], rng=1)
+    >>> result["endpoint"].total
+    1000
+    >>> bool(set(result["endpoint"].values) <= set(range(-10, 11, 2)))
+    True
+    """
+    n_steps = check_nonnegative_integer(n_steps, "n_steps")
+    n_walks = check_positive_integer(n_walks, "n_walks")
+    if isinstance(statistics, str):
+        statistics = (statistics,)
+    statistics = tuple(dict.fromkeys(check_one_of(s, "statistics", STATISTICS) for s in statistics))
+    if not statistics:
+        msg = "statistics must name at least one statistic, got an empty sequence"
+        raise ValueError(msg)
+    law = _step_law(walk)
+    level = _check_level(level, statistics)
+    if "range" in statistics and not law.nearest_neighbour:
+        msg = f"statistics 'range' needs steps in {{-1, 0, 1}}, got steps {law.steps.tolist()}"
+        raise ValueError(msg)
+    if per_walk and _memory_of_per_walk(n_walks, statistics) > max_memory:
+        need = _memory_of_per_walk(n_walks, statistics)
+        msg = (f"per_walk arrays need {need:,} bytes, more than max_memory={max_memory:,}; "
+               "ask for histograms only or raise max_memory")
+        raise ValueError(msg)
+    check_one_of(backend, "backend", ("auto", "numpy", "numba"))
+    engine = resolve_backend(backend, size=n_steps * n_walks)
+    key = _random.key_from_rng(rng)
+    run = _run_numpy if engine == "numpy" else _run_numba
+    tally = _Accumulator(statistics, per_walk, n_walks)
+    for start in range(0, n_walks, _KERNEL_WALKS):
+        items = np.arange(start, min(start + _KERNEL_WALKS, n_walks), dtype=np.uint64)
+        tally.add(start, run(law, key, items, n_steps, level, statistics))
+    return SimulationResult(walk, n_steps, n_walks, key, level, engine, tally.counts(),
+                            tally.arrays)
+
+
+def _check_level(level, statistics) -> int | None:
+    if "first_passage" not in statistics:
+        return None if level is None else int(level)
+    if level is None:
+        msg = "level must be given for statistics 'first_passage', got None"
+        raise ValueError(msg)
+    if isinstance(level, bool) or not isinstance(level, int | np.integer):
+        msg = f"level must be a non-zero integer, got {type(level).__name__} {level!r}"
+        raise TypeError(msg)
+    if level == 0:
+        msg = "level must be a non-zero integer (use 'first_return' for 0), got 0"
+        raise ValueError(msg)
+    return int(level)
+
+
+class _Accumulator:
+    """Sums per-walk statistics of successive walk blocks into histograms."""
+
+    def __init__(self, statistics, keep_per_walk: bool, n_walks: int):
+        self.statistics = statistics
+        self.tallies = {name: [] for name in statistics}
+        self.censored = dict.fromkeys(statistics, 0)
+        self.arrays = (
+            {s: np.empty(n_walks, dtype=np.int64) for s in statistics} if keep_per_walk else {}
+        )
+
+    def add(self, start: int, table: np.ndarray) -> None:
+        for column, name in enumerate(self.statistics):
+            values = table[:, column]
+            if self.arrays:
+                self.arrays[name][start:start + values.size] = values
+            observed = values[values != _CENSORED] if name in _MAY_CENSOR else values
+            self.censored[name] += values.size - observed.size
+            self.tallies[name].append(np.unique(observed, return_counts=True))
+
+    def counts(self) -> dict[str, StatisticCounts]:
+        result = {}
+        for name in self.statistics:
+            values = np.concatenate([v for v, _ in self.tallies[name]])
+            counts = np.concatenate([c for _, c in self.tallies[name]])
+            distinct, where = np.unique(values, return_inverse=True)
+            totals = np.bincount(where, weights=counts, minlength=distinct.size)
+            result[name] = StatisticCounts(distinct, totals.astype(np.int64),
+                                           self.censored[name])
+        return result
+
+
+# --- numpy reference ----------------------------------------------------------
+
+
+def _steps_numpy(law: _StepLaw, key: int, items: np.ndarray, start: int, count: int):
+    """Steps ``start .. start + count - 1`` of the given walks, shape (walks, count)."""
+    if law.symmetric_simple:
+        first, last = start // 128, (start + count - 1) // 128
+        words = _random.random_words(key, items[:, None], np.arange(first, last + 1)[None, :])
+        bits = np.unpackbits(words.astype("<u4").view(np.uint8), axis=-1, bitorder="little")
+        bits = bits.reshape(items.size, -1)[:, start - 128 * first:][:, :count]
+        return 2 * bits.astype(np.int64) - 1
+    first, last = start // 2, (start + count - 1) // 2
+    uniforms = _random.uniform53(key, items[:, None], np.arange(first, last + 1)[None, :])
+    uniforms = uniforms.reshape(items.size, -1)[:, start - 2 * first:][:, :count]
+    return law.steps[np.searchsorted(law.cdf, uniforms, side="right")]
+
+
+def _run_numpy(law, key, items, n_steps, level, statistics) -> np.ndarray:
+    """Per-walk statistics, shape (walks, len(statistics)), int64; censored = -1."""
+    rows_per_chunk = max(1, _CHUNK_CELLS // _CHUNK_STEPS)
+    table = np.empty((items.size, len(statistics)), dtype=np.int64)
+    for row in range(0, items.size, rows_per_chunk):
+        block = items[row:row + rows_per_chunk]
+        table[row:row + block.size] = _path_statistics(law, key, block, n_steps, level,
+                                                       statistics)
+    return table
+
+
+def _path_statistics(law, key, items, n_steps, level, statistics) -> np.ndarray:
+    walks = items.size
+    position = np.zeros(walks, dtype=np.int64)
+    maximum = np.zeros(walks, dtype=np.int64)
+    minimum = np.zeros(walks, dtype=np.int64)
+    passage = np.full(walks, _CENSORED, dtype=np.int64)
+    first_return = np.full(walks, _CENSORED, dtype=np.int64)
+    returns = np.zeros(walks, dtype=np.int64)
+    positive = np.zeros(walks, dtype=np.int64)
+    last_zero = np.zeros(walks, dtype=np.int64)
+    target = 0 if level is None else level
+    for start in range(0, n_steps, _CHUNK_STEPS):
+        count = min(_CHUNK_STEPS, n_steps - start)
+        path = position[:, None] + np.cumsum(_steps_numpy(law, key, items, start, count), axis=1)
+        times = np.arange(start + 1, start + count + 1)
+        previous = np.concatenate([position[:, None], path[:, :-1]], axis=1)
+        maximum = np.maximum(maximum, path.max(axis=1))
+        minimum = np.minimum(minimum, path.min(axis=1))
+        _first_time(passage, path == target, times)
+        zero = path == 0
+        _first_time(first_return, zero, times)
+        returns += zero.sum(axis=1)
+        positive += ((path > 0) | (previous > 0)).sum(axis=1)
+        hit = zero.any(axis=1)
+        last_zero[hit] = times[count - 1 - np.argmax(zero[hit, ::-1], axis=1)]
+        position = path[:, -1]
+    columns = {
+        "endpoint": position, "maximum": maximum, "minimum": minimum, "first_passage": passage,
+        "first_return": first_return, "returns": returns, "time_positive": positive,
+        "last_zero": last_zero, "range": maximum - minimum + 1,
+    }
+    return np.stack([columns[name] for name in statistics], axis=1)
+
+
+def _first_time(first: np.ndarray, event: np.ndarray, times: np.ndarray) -> None:
+    """Record, for walks without a time yet, the first time ``event`` happens."""
+    fresh = (first == _CENSORED) & event.any(axis=1)
+    first[fresh] = times[np.argmax(event[fresh], axis=1)]
+
+
+def _run_numba(law, key, items, n_steps, level, statistics) -> np.ndarray:
+    from mathkit.walks import _numba
+
+    k0, k1 = _random.split_key(key)
+    wanted = np.array([STATISTICS.index(name) for name in statistics], dtype=np.int64)
+    return _numba.path_statistics(
+        law.symmetric_simple, law.steps, law.cdf, k0, k1, items, n_steps,
+        0 if level is None else level, wanted)

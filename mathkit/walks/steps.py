@@ -1,0 +1,407 @@
+"""Step laws of random walks on the integers: :class:`Walk` and :class:`SimpleWalk`.
+
+A walk starts at ``S_0 = 0`` and moves by independent steps ``X_1, X_2, ...``
+drawn from one finite law on the integers: ``S_n = X_1 + ... + X_n``. The step
+law is a mapping ``{step: probability}``. Probabilities may be floats (then
+everything downstream is numeric), or exact (:class:`fractions.Fraction`,
+``int``, sympy ``Rational``: then laws are exact too). :class:`SimpleWalk`
+also accepts a sympy symbol for ``p``, and then answers with sympy expressions.
+
+Walks are immutable values: equal laws give equal (and equally hashed) walks.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from fractions import Fraction
+from functools import reduce
+
+import numpy as np
+
+from mathkit._validate import _describe, check_nonnegative_integer, check_probability
+
+__all__ = ["SimpleWalk", "Walk"]
+
+#: Tolerance on the sum of float step probabilities.
+SUM_TOLERANCE = 1e-12
+
+
+def _sympy():
+    """sympy if it is already imported (a sympy object can exist only then)."""
+    return sys.modules.get("sympy")
+
+
+def _is_sympy(value) -> bool:
+    sympy = _sympy()
+    return sympy is not None and isinstance(value, sympy.Basic)
+
+
+def _is_symbolic(value) -> bool:
+    """A sympy expression with free symbols (not a number)."""
+    return _is_sympy(value) and bool(value.free_symbols)
+
+
+def _is_exact_number(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, numbers.Rational) and not isinstance(value, np.generic):
+        return True  # int, Fraction
+    if isinstance(value, np.integer):
+        return True
+    return _is_sympy(value) and bool(value.is_Rational)
+
+
+def _check_step(step) -> int:
+    integer = isinstance(step, numbers.Integral | np.integer) and not isinstance(step, bool)
+    if not (integer or (_is_sympy(step) and step.is_Integer)):
+        msg = f"law steps must be integers, got {type(step).__name__} {_describe(step)}"
+        raise TypeError(msg)
+    return int(step)
+
+
+def _check_probability_entry(step: int, value):
+    name = f"law[{step}]"
+    if isinstance(value, bool) or not (
+        isinstance(value, numbers.Real) or (_is_sympy(value) and value.is_number)
+    ):
+        msg = f"{name} must be a real number, got {type(value).__name__} {_describe(value)}"
+        raise TypeError(msg)
+    if _is_sympy(value) and not value.is_Rational:
+        msg = f"{name} must be a float or an exact rational, got {value}"
+        raise TypeError(msg)
+    if isinstance(value, float | np.floating) and not math.isfinite(value):
+        msg = f"{name} must be finite, got {value}"
+        raise ValueError(msg)
+    if value < 0:
+        msg = f"{name} must be non-negative, got {value}"
+        raise ValueError(msg)
+    if value > 1:
+        msg = f"{name} must be at most 1, got {value}"
+        raise ValueError(msg)
+    return value
+
+
+def _normalize_law(law) -> tuple[dict[int, object], bool]:
+    """Validate a step law; return it with canonical keys/values and whether it is exact."""
+    if not hasattr(law, "items"):
+        msg = f"law must be a mapping {{step: probability}}, got {type(law).__name__}"
+        raise TypeError(msg)
+    if len(law) == 0:
+        msg = "law must have at least one step, got an empty mapping"
+        raise ValueError(msg)
+    entries = {}
+    for step, value in law.items():
+        key = _check_step(step)
+        if key in entries:
+            msg = f"law steps must be distinct, got {key} twice"
+            raise ValueError(msg)
+        entries[key] = _check_probability_entry(key, value)
+    exact = all(_is_exact_number(v) for v in entries.values())
+    if exact:
+        if any(_is_sympy(v) for v in entries.values()):
+            sympy = _sympy()
+            values = {k: sympy.Rational(v) if not _is_sympy(v) else v for k, v in entries.items()}
+        else:
+            values = {k: Fraction(int(v)) if isinstance(v, numbers.Integral | np.integer)
+                      else Fraction(v) for k, v in entries.items()}
+        total = sum(values.values())
+        if total != 1:
+            msg = f"law probabilities must sum to 1, got {total}"
+            raise ValueError(msg)
+    else:
+        values = {k: float(v) for k, v in entries.items()}
+        total = math.fsum(values.values())
+        if abs(total - 1.0) > SUM_TOLERANCE:
+            msg = f"law probabilities must sum to 1, got {total!r}"
+            raise ValueError(msg)
+    return dict(sorted(values.items())), exact
+
+
+class Walk:
+    """A random walk on the integers with i.i.d. steps of a finite law.
+
+    Parameters
+    ----------
+    law : mapping of int to probability
+        ``{step: P(X = step)}``. Probabilities are floats, or all exact
+        (``int``, :class:`fractions.Fraction`, sympy ``Rational``); they must
+        be non-negative and sum to 1 (exactly for exact input, within
+        ``1e-12`` for floats). Steps of probability 0 are kept in ``law``
+        but take no part in ``span`` or the support.
+
+    Raises
+    ------
+    TypeError
+        If ``law`` is not a mapping, a step is not an integer or a
+        probability is not a real number.
+    ValueError
+        If ``law`` is empty, a probability is negative, above 1 or not
+        finite, or the probabilities do not sum to 1.
+
+    Notes
+    -----
+    The walk is ``S_0 = 0``, ``S_n = X_1 + ... + X_n`` with ``X_i`` i.i.d. of
+    law ``law``. Its step probability generating function is
+    ``G(z) = E[z^X] = sum_s law[s] z^s`` and the law of ``S_n`` has PGF
+    ``G(z)^n`` (Feller, *An Introduction to Probability Theory and Its
+    Applications*, vol. 1, 3rd ed., 1968, ch. XI).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> w = Walk({-1: Fraction(1, 4), 0: Fraction(1, 2), 1: Fraction(1, 4)})
+    >>> w.mean, w.var, w.span, w.is_exact
+    (Fraction(0, 1), Fraction(1, 2), 1, True)
+    >>> Walk({-1: 0.3, 1: 0.6})
+    Traceback (most recent call last):
+    ...
+    ValueError: law probabilities must sum to 1, got 0.8999999999999999
+    """
+
+    __slots__ = ("_exact", "_law")
+
+    def __init__(self, law):
+        values, exact = _normalize_law(law)
+        object.__setattr__(self, "_law", values)
+        object.__setattr__(self, "_exact", exact)
+
+    # -- immutability --------------------------------------------------------------
+
+    def __setattr__(self, name, value):
+        msg = f"{type(self).__name__} is immutable; cannot set {name!r}"
+        raise AttributeError(msg)
+
+    def __delattr__(self, name):
+        msg = f"{type(self).__name__} is immutable; cannot delete {name!r}"
+        raise AttributeError(msg)
+
+    def __eq__(self, other):
+        if not isinstance(other, Walk):
+            return NotImplemented
+        return self._law == other._law
+
+    def __hash__(self):
+        return hash(tuple(self._law.items()))
+
+    def __repr__(self):
+        body = ", ".join(f"{step}: {value!r}" for step, value in self._law.items())
+        return f"Walk({{{body}}})"
+
+    # -- the step law --------------------------------------------------------------
+
+    @property
+    def law(self) -> dict:
+        """The step law ``{step: probability}`` (a copy), steps in increasing order."""
+        return dict(self._law)
+
+    @property
+    def is_exact(self) -> bool:
+        """True if the probabilities are exact (or symbolic) rather than floats."""
+        return self._exact
+
+    @property
+    def steps(self) -> tuple[int, ...]:
+        """The steps of positive probability, in increasing order."""
+        return tuple(s for s, v in self._law.items() if _is_symbolic(v) or v != 0)
+
+    @property
+    def mean(self):
+        """``E[X] = sum_s s P(X = s)``: exact for exact laws, else a numpy float."""
+        if self._exact:
+            return sum(s * v for s, v in self._law.items())
+        return np.float64(math.fsum(s * v for s, v in self._law.items()))
+
+    @property
+    def var(self):
+        """``Var X = E[(X - E X)^2]``: exact for exact laws, else a numpy float."""
+        mean = self.mean
+        if self._exact:
+            return _simplify(sum((s - mean) ** 2 * v for s, v in self._law.items()))
+        return np.float64(math.fsum((s - mean) ** 2 * v for s, v in self._law.items()))
+
+    @property
+    def span(self) -> int:
+        """The lattice span: the gcd of the differences of the steps of positive probability.
+
+        ``S_n`` lives on ``n * min(steps) + span * Z``. A walk with a single
+        step has span 0.
+        """
+        steps = self.steps
+        return reduce(math.gcd, (s - steps[0] for s in steps[1:]), 0)
+
+    def pgf(self, z):
+        """The step PGF ``G(z) = sum_s P(X = s) z^s``.
+
+        Numeric ``z`` (array_like, complex allowed) gives numpy values; a sympy
+        ``z`` gives a sympy expression.
+
+        Examples
+        --------
+        >>> float(Walk({-1: 0.5, 1: 0.5}).pgf(2.0))
+        1.25
+        """
+        if _is_sympy(z) or (self._exact and any(_is_sympy(v) for v in self._law.values())):
+            sympy = _sympy() or __import__("sympy")
+            z = sympy.sympify(z)
+            return sum((sympy.sympify(v) * z**s for s, v in self._law.items()), sympy.Integer(0))
+        z = np.asarray(z)
+        if z.dtype.kind not in "biufc":
+            msg = f"z must be a number or an array of numbers, got dtype {z.dtype}"
+            raise TypeError(msg)
+        z = z.astype(np.complex128 if z.dtype.kind == "c" else np.float64)
+        if min(self.steps) < 0 and np.any(z == 0):
+            msg = "z must be non-zero for a step law with negative steps, got 0"
+            raise ValueError(msg)
+        total = sum(float(v) * z**s for s, v in self._law.items() if v != 0)
+        return np.asarray(total)[()]
+
+    # -- laws of the walk ---------------------------------------------------------------
+
+    def position(self, n):
+        """The law of the position ``S_n = X_1 + ... + X_n``.
+
+        Parameters
+        ----------
+        n : int
+            Number of steps, ``n >= 0``.
+
+        Returns
+        -------
+        IntegerLaw
+            A distribution object (``pmf``, ``logpmf``, ``cdf``, ``sf``, ``ppf``,
+            ``rvs``, ``pgf``, ``table``, ...). Exact for exact walks.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``n`` is not a non-negative integer.
+
+        Notes
+        -----
+        See :mod:`mathkit.walks.position` for the algorithms and their accuracy.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> w = Walk({0: Fraction(1, 2), 1: Fraction(1, 2)})
+        >>> w.position(3).pmf(1)
+        Fraction(3, 8)
+        """
+        from mathkit.walks.position import position_law
+
+        return position_law(self, check_nonnegative_integer(n, "n"))
+
+
+def _simplify(value):
+    if _is_symbolic(value):
+        return _sympy().factor(value)
+    return value
+
+
+class SimpleWalk(Walk):
+    """The simple random walk: steps ``+1`` with probability ``p``, ``-1`` with ``q = 1 - p``.
+
+    Parameters
+    ----------
+    p : float, Fraction, sympy Rational or sympy Symbol, default 0.5
+        Probability of a step up. A sympy symbol (or expression) keeps
+        everything symbolic: ``position(n).pmf(k)`` is then a sympy expression.
+
+    Raises
+    ------
+    TypeError
+        If ``p`` is not a real number or a sympy expression.
+    ValueError
+        If ``p`` is a number outside ``[0, 1]`` or NaN.
+
+    Notes
+    -----
+    ``S_n = 2 K - n`` with ``K ~ Binomial(n, p)`` the number of steps up, so
+    ``P(S_n = k) = C(n, (n + k) / 2) p^((n + k) / 2) q^((n - k) / 2)`` for
+    ``k = -n, -n + 2, ..., n`` (Feller 1968, ch. III). Numeric ``p`` uses the
+    log-space binomial kernels of :mod:`mathkit.walks.position`.
+
+    Examples
+    --------
+    >>> w = SimpleWalk(0.3)
+    >>> w
+    SimpleWalk(p=0.3)
+    >>> round(float(w.mean), 12), round(float(w.var), 12)
+    (-0.4, 0.84)
+    >>> import sympy
+    >>> p = sympy.Symbol("p")
+    >>> SimpleWalk(p).position(2).pmf(0)
+    2*p*(1 - p)
+    """
+
+    __slots__ = ("_p",)
+
+    def __init__(self, p=0.5):
+        if _is_symbolic(p):
+            law = {-1: 1 - p, 1: p}
+            exact = True
+        else:
+            p = check_probability(p, "p")
+            if _is_exact_number(p):
+                if _is_sympy(p):
+                    sympy = _sympy()
+                    law, exact = {-1: sympy.Integer(1) - p, 1: sympy.Rational(p)}, True
+                else:
+                    fraction = Fraction(int(p)) if isinstance(p, numbers.Integral) else Fraction(p)
+                    law, exact = {-1: 1 - fraction, 1: fraction}, True
+                    p = fraction
+            else:
+                p = float(p)
+                law, exact = {-1: 1.0 - p, 1: p}, False
+        object.__setattr__(self, "_law", law)
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_p", p)
+
+    def __repr__(self):
+        return f"SimpleWalk(p={self._p!r})" if not self._exact else f"SimpleWalk(p={self._p})"
+
+    def __eq__(self, other):
+        if isinstance(other, SimpleWalk):
+            return self._p == other._p
+        return super().__eq__(other)
+
+    def __hash__(self):
+        return super().__hash__()
+
+    @property
+    def p(self):
+        """Probability of a step up."""
+        return self._p
+
+    @property
+    def q(self):
+        """Probability of a step down, ``1 - p``."""
+        return self._law[-1]
+
+    @property
+    def is_symbolic(self) -> bool:
+        """True if ``p`` is a sympy expression with free symbols."""
+        return _is_symbolic(self._p)
+
+    @property
+    def span(self) -> int:
+        """2, the lattice span (0 if ``p`` is 0 or 1: a single step)."""
+        if self.is_symbolic:
+            return 2
+        return super().span
+
+    @property
+    def mean(self):
+        """``E[X] = p - q``."""
+        if self.is_symbolic:
+            return _sympy().expand(2 * self._p - 1)
+        return super().mean
+
+    @property
+    def var(self):
+        """``Var X = 4 p q``."""
+        if self.is_symbolic:
+            return 4 * self._p * (1 - self._p)
+        return super().var
