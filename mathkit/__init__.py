@@ -8,7 +8,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("calculus", "claims", "quadratic", "testing", "verify", "walks")
+_SUBMODULES = ("calculus", "claims", "precision", "quadratic", "testing", "verify", "walks")
 __all__ = ["__version__", *_SUBMODULES]
 
 

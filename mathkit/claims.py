@@ -49,6 +49,7 @@ __all__ = [
 AREAS: dict[str, tuple[str, str]] = {
     "core": ("mathkit._core_claims", "mathkit._core_tour"),
     "calculus": ("mathkit.calculus.claims", "mathkit.calculus.tour"),
+    "precision": ("mathkit.precision.claims", "mathkit.precision.tour"),
     "quadratic": ("mathkit.quadratic.claims", "mathkit.quadratic.tour"),
     "walks": ("mathkit.walks.claims", "mathkit.walks.tour"),
 }

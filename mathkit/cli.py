@@ -24,7 +24,7 @@ from mathkit import __version__
 #: Modules of the areas that add commands: each has ``add_command(commands)``,
 #: which adds a subparser whose ``handler(args, console) -> int`` runs it.
 #: They must import lightly; heavy imports belong inside the handler.
-AREA_COMMANDS: tuple[str, ...] = ("mathkit.calculus.command",)
+AREA_COMMANDS: tuple[str, ...] = ("mathkit.calculus.command", "mathkit.precision.command")
 
 _PACKAGES = (
     "numpy", "scipy", "sympy", "numba", "llvmlite", "array-api-compat", "rich",

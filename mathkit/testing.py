@@ -39,9 +39,14 @@ except ImportError as error:  # pragma: no cover - tested by hiding hypothesis
 __all__ = [
     "finite_arrays",
     "finite_floats",
+    "format_values",
+    "formats",
+    "indefinite_matrices",
     "nonzero_vectors",
     "probabilities",
+    "psd_matrices",
     "seeds",
+    "spd_matrices",
 ]
 
 _FLOAT_WIDTHS = {16: np.float16, 32: np.float32, 64: np.float64}
@@ -486,6 +491,185 @@ def seeds(*, allow_generator: bool = False) -> st.SearchStrategy:
     return st.one_of(choices)
 
 
+# --- floating-point formats (mathkit.precision) --------------------------------
+
+
+def format_values(
+    fmt,
+    *,
+    allow_nan: bool = False,
+    allow_infinity: bool = False,
+    allow_subnormal: bool = True,
+    allow_negative: bool = True,
+) -> st.SearchStrategy[float]:
+    """Values of a floating-point format (:class:`mathkit.precision.Format`), as floats.
+
+    Every value drawn is exactly representable in ``fmt`` (and, as every
+    value of a format is, in float64). The extremes are drawn often: both
+    zeros (``-0.0`` where the format has it), the smallest subnormal and
+    normal values, 1 and the largest value, with either sign.
+
+    Parameters
+    ----------
+    fmt : Format or str
+        The format, or its name (``"float16"``, ``"bf16"``, ``"e4m3fn"``, ...).
+    allow_nan : bool, default False
+        Also draw NaN.
+    allow_infinity : bool, default False
+        Also draw ``+-inf`` (only where the format has infinities).
+    allow_subnormal : bool, default True
+        Whether subnormal values may be drawn (where the format has them).
+    allow_negative : bool, default True
+        Whether negative values (and ``-0.0``) may be drawn.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of float
+
+    Raises
+    ------
+    TypeError
+        If ``fmt`` is not a Format or format name, or a flag is not a bool.
+    ValueError
+        If ``fmt`` is an unknown name.
+
+    Notes
+    -----
+    A value is built from its fields, ``(2^(p-1) + mantissa) 2^(e - p + 1)``
+    with ``emin <= e <= emax`` and ``0 <= mantissa < 2^(p-1)`` (subnormals:
+    ``mantissa 2^(emin - p + 1)``), then checked against ``fmt.max`` (the
+    "fn" formats lose their top code to NaN).
+
+    Examples
+    --------
+    >>> from hypothesis import given
+    >>> from mathkit.precision import FLOAT16
+    >>> @given(format_values(FLOAT16))
+    ... def test_representable(x):
+    ...     assert FLOAT16.is_representable(x)
+    >>> test_representable()
+    """
+    from mathkit.precision.formats import as_format
+
+    fmt = as_format(fmt)
+    for value, name in (
+        (allow_nan, "allow_nan"), (allow_infinity, "allow_infinity"),
+        (allow_subnormal, "allow_subnormal"), (allow_negative, "allow_negative"),
+    ):
+        if not isinstance(value, bool):
+            msg = f"{name} must be True or False, got {_describe(value)}"
+            raise TypeError(msg)
+    p = fmt.precision
+    subnormal = allow_subnormal and fmt.subnormals
+    normals = st.builds(
+        lambda e, mantissa: math.ldexp(float((1 << (p - 1)) + mantissa), e - p + 1),
+        st.integers(fmt.emin, fmt.emax),
+        st.integers(0, (1 << (p - 1)) - 1),
+    ).filter(lambda value: value <= fmt.max)
+    magnitudes = [normals]
+    if subnormal:
+        magnitudes.append(st.builds(
+            lambda mantissa: math.ldexp(float(mantissa), fmt.emin - p + 1),
+            st.integers(1, (1 << (p - 1)) - 1),
+        ))
+    extremes = [0.0, fmt.min_normal, fmt.max, 1.0]
+    if subnormal:
+        extremes.append(fmt.min_subnormal)
+    magnitudes.append(st.sampled_from([v for v in extremes if v <= fmt.max]))
+    magnitude = st.one_of(magnitudes)
+    if allow_negative:
+        def signed(pair):
+            value, negative = pair
+            if negative and (value != 0 or fmt.has_negative_zero):
+                return -value
+            return value
+
+        values = st.tuples(magnitude, st.booleans()).map(signed)
+    else:
+        values = magnitude
+    specials = []
+    if allow_infinity and fmt.infinities:
+        specials.extend([math.inf, -math.inf] if allow_negative else [math.inf])
+    if allow_nan:
+        specials.append(math.nan)
+    if specials:
+        values = st.one_of(values, st.sampled_from(specials))
+    return values
+
+
+def formats(*, max_bits: int | None = None, custom: bool = True) -> st.SearchStrategy:
+    """Floating-point formats: the predefined ones and random valid custom ones.
+
+    Parameters
+    ----------
+    max_bits : int, optional
+        Only formats of at most this many bits (16 for those whose
+        :meth:`~mathkit.precision.Format.values` can be listed).
+    custom : bool, default True
+        Also draw custom formats: precision 2 to 24, an exponent field of 2
+        to 8 bits with the IEEE range (``emin = 1 - emax``) or a random one,
+        with or without subnormals, and each NaN encoding ("ieee", "fn",
+        "fnuz").
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of mathkit.precision.Format
+
+    Raises
+    ------
+    TypeError
+        If ``max_bits`` is not an integer or ``custom`` not a bool.
+    ValueError
+        If ``max_bits`` is below 4 (the smallest format has 4 bits).
+
+    Examples
+    --------
+    >>> from hypothesis import given
+    >>> @given(formats(max_bits=16))
+    ... def test_listable(fmt):
+    ...     assert fmt.bits <= 16 and fmt.values().size % 2 == 1
+    >>> test_listable()
+    """
+    from mathkit.precision.formats import FORMATS, Format
+
+    if not isinstance(custom, bool):
+        msg = f"custom must be True or False, got {_describe(custom)}"
+        raise TypeError(msg)
+    if max_bits is not None:
+        max_bits = check_positive_integer(max_bits, "max_bits")
+        if max_bits < 4:
+            msg = f"max_bits must be at least 4 (the smallest format has 4 bits), got {max_bits}"
+            raise ValueError(msg)
+
+    def fits(fmt) -> bool:
+        return max_bits is None or fmt.bits <= max_bits
+
+    choices = [st.sampled_from([f for f in FORMATS.values() if fits(f)] or [None])]
+
+    @st.composite
+    def custom_formats(draw):
+        nan = draw(st.sampled_from(("ieee", "fn", "fnuz")))
+        top_width = 8 if max_bits is None else max(2, min(8, max_bits - 2))
+        width = draw(st.integers(2, top_width))
+        top_precision = 24 if max_bits is None else max(2, min(24, max_bits - width))
+        precision = draw(st.integers(2, top_precision))
+        # Normal binades that fill the exponent field (field 0 is for zero and
+        # subnormals, and "ieee" keeps the all-ones field for inf and NaN).
+        full = (1 << width) - (2 if nan == "ieee" else 1)
+        binades = full if nan == "fn" else draw(st.integers(2, full))
+        # the IEEE-style range, emin = 1 - emax (or nearly), or another one
+        ieee_style = draw(st.booleans())
+        emin = 1 - binades // 2 if ieee_style else draw(st.integers(-binades, 1))
+        return Format(precision, emin, emin + binades - 1, subnormals=draw(st.booleans()),
+                      infinities=nan == "ieee", nan=nan)
+
+    if custom:
+        choices.append(custom_formats().filter(fits))
+    return st.one_of(choices).filter(lambda fmt: fmt is not None)
+
+
+
+
 # --- symmetric matrices with a controlled spectrum (quadratic forms) -----------------
 
 
@@ -742,4 +926,3 @@ def indefinite_matrices(
     return matrices()
 
 
-__all__ = [*__all__, "indefinite_matrices", "psd_matrices", "spd_matrices"]

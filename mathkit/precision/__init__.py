@@ -1,0 +1,60 @@
+"""Floating-point formats, their bit patterns, and rounding to them.
+
+Formats from float64 down to the 8-bit formats of machine learning
+(:mod:`~mathkit.precision.formats`), their codes
+(:mod:`~mathkit.precision.bits`) and correctly rounded conversion to them in
+seven rounding modes, stochastic rounding included
+(:mod:`~mathkit.precision.rounding`), on numpy, numba or a GPU.
+
+Names load on first use, so ``import mathkit.precision`` (and the ``mathkit``
+command line, which imports :mod:`mathkit.precision.command`) stays light.
+
+>>> import mathkit.precision as mp
+>>> float(mp.round(0.1, mp.FLOAT16))
+0.0999755859375
+"""
+
+import importlib
+
+_EXPORTS = {
+    "Format": "formats",
+    "FORMATS": "formats",
+    "NAN_ENCODINGS": "formats",
+    "FLOAT64": "formats",
+    "FLOAT32": "formats",
+    "TF32": "formats",
+    "FLOAT16": "formats",
+    "BFLOAT16": "formats",
+    "FLOAT8_E4M3FN": "formats",
+    "FLOAT8_E4M3FNUZ": "formats",
+    "FLOAT8_E5M2": "formats",
+    "FLOAT8_E5M2FNUZ": "formats",
+    "as_format": "formats",
+    "encode": "bits",
+    "decode": "bits",
+    "describe": "bits",
+    "FloatDescription": "bits",
+    "code_dtype": "bits",
+    "nan_code": "bits",
+    "round": "rounding",
+    "MODES": "rounding",
+    "OVERFLOWS": "rounding",
+}
+_SUBMODULES = ("formats", "bits", "rounding", "command", "claims", "tour")
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f"mathkit.precision.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"mathkit.precision.{name}")
+    msg = f"module 'mathkit.precision' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__():
+    return sorted([*__all__, *_SUBMODULES])
