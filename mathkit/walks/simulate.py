@@ -285,7 +285,7 @@ class _Accumulator:
                 self.arrays[name][start:start + values.size] = values
             observed = values[values != _CENSORED] if name in _MAY_CENSOR else values
             self.censored[name] += values.size - observed.size
-            self.tallies[name].append(np.unique(observed, return_counts=True))
+            self.tallies[name].append(_tally(observed))
 
     def counts(self) -> dict[str, StatisticCounts]:
         result = {}
@@ -297,6 +297,18 @@ class _Accumulator:
             result[name] = StatisticCounts(distinct, totals.astype(np.int64),
                                            self.censored[name])
         return result
+
+
+def _tally(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values and their counts; by bincount when the values are not spread out."""
+    if values.size == 0:
+        return values, values
+    low, high = int(values.min()), int(values.max())
+    if high - low > 4 * values.size:
+        return np.unique(values, return_counts=True)
+    counts = np.bincount(values - low)
+    present = np.flatnonzero(counts)
+    return present + low, counts[present]
 
 
 # --- numpy reference ----------------------------------------------------------
@@ -371,7 +383,10 @@ def _run_numba(law, key, items, n_steps, level, statistics) -> np.ndarray:
     from mathkit.walks import _numba
 
     k0, k1 = _random.split_key(key)
+    first = int(items[0])  # the walks of one call are consecutive
+    if law.symmetric_simple and statistics == ("endpoint",):
+        return _numba.endpoints_bits(k0, k1, first, items.size, n_steps)[:, None]
     wanted = np.array([STATISTICS.index(name) for name in statistics], dtype=np.int64)
     return _numba.path_statistics(
-        law.symmetric_simple, law.steps, law.cdf, k0, k1, items, n_steps,
+        law.symmetric_simple, law.steps, law.cdf, k0, k1, first, items.size, n_steps,
         0 if level is None else level, wanted)
