@@ -35,6 +35,7 @@ the passage statistics are counted apart, never as a value.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -175,6 +176,8 @@ def simulate(
     backend: str = "auto",
     per_walk: bool = False,
     max_memory: int = 2**31,
+    client=None,
+    block_walks: int | None = None,
 ) -> SimulationResult:
     """Simulate ``n_walks`` walks of ``n_steps`` steps and count their statistics.
 
@@ -200,6 +203,13 @@ def simulate(
         against ``max_memory`` before anything is allocated.
     max_memory : int
         Bytes allowed for per-walk arrays.
+    client : dask.distributed.Client, optional
+        Run the blocks of walks on the cluster's workers and add up their
+        histograms there; the result is identical to a run in one process.
+        Per-walk arrays are not gathered from a cluster.
+    block_walks : int, optional
+        Walks per block (per kernel call or per Dask task). The result does
+        not depend on it.
 
     Returns
     -------
@@ -235,6 +245,9 @@ def simulate(
     if "range" in statistics and not law.nearest_neighbour:
         msg = f"statistics 'range' needs steps in {{-1, 0, 1}}, got steps {law.steps.tolist()}"
         raise ValueError(msg)
+    if per_walk and client is not None:
+        msg = "per_walk=True cannot be combined with client=: histograms only on a cluster"
+        raise ValueError(msg)
     if per_walk and _memory_of_per_walk(n_walks, statistics) > max_memory:
         need = _memory_of_per_walk(n_walks, statistics)
         msg = (f"per_walk arrays need {need:,} bytes, more than max_memory={max_memory:,}; "
@@ -243,13 +256,44 @@ def simulate(
     check_one_of(backend, "backend", ("auto", "numpy", "numba"))
     engine = resolve_backend(backend, size=n_steps * n_walks)
     key = _random.key_from_rng(rng)
+    block = _check_block_walks(block_walks, client)
+    starts = range(0, n_walks, block)
+    sizes = [min(block, n_walks - start) for start in starts]
+    options = {"n_steps": n_steps, "level": level, "statistics": statistics}
+    if client is not None:
+        task = functools.partial(_block_summary, engine, law, key, **options)
+        summaries = client.gather(client.map(task, starts, sizes, pure=False))
+        return SimulationResult(walk, n_steps, n_walks, key, level, engine,
+                                _merge(summaries, statistics))
+    summaries, tables = [], []
+    for start, size in zip(starts, sizes, strict=True):
+        table = _block_table(engine, law, key, start, size, **options)
+        summaries.append(_summary(table, statistics))
+        if per_walk:
+            tables.append(table)
+    arrays = {name: np.concatenate([table[:, column] for table in tables])
+              for column, name in enumerate(statistics)} if per_walk else {}
+    return SimulationResult(walk, n_steps, n_walks, key, level, engine,
+                            _merge(summaries, statistics), arrays)
+
+
+def _check_block_walks(block_walks, client) -> int:
+    if block_walks is None:
+        return _KERNEL_WALKS if client is None else _KERNEL_WALKS // 4
+    return check_positive_integer(block_walks, "block_walks")
+
+
+def _block_table(engine, law, key, start, size, *, n_steps, level, statistics) -> np.ndarray:
+    """The per-walk statistics of walks ``start .. start + size - 1``."""
     run = _run_numpy if engine == "numpy" else _run_numba
-    tally = _Accumulator(statistics, per_walk, n_walks)
-    for start in range(0, n_walks, _KERNEL_WALKS):
-        items = np.arange(start, min(start + _KERNEL_WALKS, n_walks), dtype=np.uint64)
-        tally.add(start, run(law, key, items, n_steps, level, statistics))
-    return SimulationResult(walk, n_steps, n_walks, key, level, engine, tally.counts(),
-                            tally.arrays)
+    items = np.arange(start, start + size, dtype=np.uint64)
+    return run(law, key, items, n_steps, level, statistics)
+
+
+def _block_summary(engine, law, key, start, size, **options) -> dict[str, tuple]:
+    """The histograms of one block (what a Dask task sends back)."""
+    return _summary(_block_table(engine, law, key, start, size, **options),
+                    options["statistics"])
 
 
 def _check_level(level, statistics) -> int | None:
@@ -267,36 +311,27 @@ def _check_level(level, statistics) -> int | None:
     return int(level)
 
 
-class _Accumulator:
-    """Sums per-walk statistics of successive walk blocks into histograms."""
+def _summary(table: np.ndarray, statistics) -> dict[str, tuple]:
+    """Each statistic's (values, counts, censored) in a block's per-walk table."""
+    summary = {}
+    for column, name in enumerate(statistics):
+        values = table[:, column]
+        observed = values[values != _CENSORED] if name in _MAY_CENSOR else values
+        summary[name] = (*_tally(observed), values.size - observed.size)
+    return summary
 
-    def __init__(self, statistics, keep_per_walk: bool, n_walks: int):
-        self.statistics = statistics
-        self.tallies = {name: [] for name in statistics}
-        self.censored = dict.fromkeys(statistics, 0)
-        self.arrays = (
-            {s: np.empty(n_walks, dtype=np.int64) for s in statistics} if keep_per_walk else {}
-        )
 
-    def add(self, start: int, table: np.ndarray) -> None:
-        for column, name in enumerate(self.statistics):
-            values = table[:, column]
-            if self.arrays:
-                self.arrays[name][start:start + values.size] = values
-            observed = values[values != _CENSORED] if name in _MAY_CENSOR else values
-            self.censored[name] += values.size - observed.size
-            self.tallies[name].append(_tally(observed))
-
-    def counts(self) -> dict[str, StatisticCounts]:
-        result = {}
-        for name in self.statistics:
-            values = np.concatenate([v for v, _ in self.tallies[name]])
-            counts = np.concatenate([c for _, c in self.tallies[name]])
-            distinct, where = np.unique(values, return_inverse=True)
-            totals = np.bincount(where, weights=counts, minlength=distinct.size)
-            result[name] = StatisticCounts(distinct, totals.astype(np.int64),
-                                           self.censored[name])
-        return result
+def _merge(summaries, statistics) -> dict[str, StatisticCounts]:
+    """Add up block summaries into one histogram per statistic (exact integer sums)."""
+    result = {}
+    for name in statistics:
+        parts = [summary[name] for summary in summaries]
+        distinct, where = np.unique(np.concatenate([v for v, _, _ in parts]),
+                                    return_inverse=True)
+        totals = np.zeros(distinct.size, dtype=np.int64)
+        np.add.at(totals, where, np.concatenate([c for _, c, _ in parts]))
+        result[name] = StatisticCounts(distinct, totals, sum(c for _, _, c in parts))
+    return result
 
 
 def _tally(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -199,3 +199,46 @@ def test_range_needs_nearest_neighbour_steps():
 def test_not_a_walk():
     with pytest.raises(TypeError, match=r"walk must be a mathkit\.walks walk"):
         simulate({-1: 0.5, 1: 0.5}, 10, 10)
+
+
+@pytest.mark.parametrize("block_walks", [1, 37, 1000])
+def test_block_size_does_not_matter(block_walks):
+    expected = simulate(WALKS["lazy"], 120, 1000, STATISTICS, level=2, rng=8)
+    got = simulate(WALKS["lazy"], 120, 1000, STATISTICS, level=2, rng=8, block_walks=block_walks)
+    for statistic, counts in expected.statistics.items():
+        np.testing.assert_array_equal(got[statistic].values, counts.values)
+        np.testing.assert_array_equal(got[statistic].counts, counts.counts)
+        assert got[statistic].censored == counts.censored
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                       dashboard_address=None)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.mark.parametrize(("backend", "block_walks"), [("numba", 333), ("numpy", 1000),
+                                                      ("numba", None)])
+def test_dask_gives_the_counts_of_one_process(dask_client, backend, block_walks):
+    expected = simulate(WALKS["symmetric"], 150, 3000, STATISTICS, level=4, rng=21)
+    got = simulate(WALKS["symmetric"], 150, 3000, STATISTICS, level=4, rng=21,
+                   backend=backend, client=dask_client, block_walks=block_walks)
+    for statistic, counts in expected.statistics.items():
+        np.testing.assert_array_equal(got[statistic].values, counts.values)
+        np.testing.assert_array_equal(got[statistic].counts, counts.counts)
+        assert got[statistic].censored == counts.censored
+
+
+def test_dask_refuses_per_walk_arrays(dask_client):
+    with pytest.raises(ValueError, match="per_walk=True cannot be combined with client="):
+        simulate(WALKS["symmetric"], 10, 10, per_walk=True, client=dask_client)
+
+
+def test_block_walks_must_be_positive():
+    with pytest.raises(ValueError, match="block_walks must be a positive integer, got 0"):
+        simulate(WALKS["symmetric"], 10, 10, block_walks=0)
