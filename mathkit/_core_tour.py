@@ -26,19 +26,13 @@ def _counter_based_randomness(context: TourContext) -> TourOutput:
     ]
     figures = []
     if context.plotting:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        plt = context.pyplot()
 
         figure, axis = plt.subplots(figsize=(6, 3.5))
         axis.hist(uniforms, bins=50, density=True, color="tab:blue", alpha=0.7)
         axis.axhline(1.0, color="black", linewidth=1)
         axis.set(title="Philox4x32-10 uniforms (53-bit)", xlabel="u", ylabel="density")
-        path = context.figure_path("core_uniforms.png")
-        figure.savefig(path, dpi=100, bbox_inches="tight")
-        plt.close(figure)
-        figures.append(path)
+        figures.append(context.save(figure, "core_uniforms.png"))
     return TourOutput(lines, figures)
 
 

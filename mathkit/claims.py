@@ -285,6 +285,23 @@ class TourContext:
         self.out.mkdir(parents=True, exist_ok=True)
         return self.out / name
 
+    @staticmethod
+    def pyplot():
+        """``matplotlib.pyplot`` on the Agg backend (files only, no window)."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        return plt
+
+    def save(self, figure, name: str) -> Path:
+        """Save ``figure`` as ``out/name`` (100 dpi, tight), close it, return the path."""
+        path = self.figure_path(name)
+        figure.savefig(path, dpi=100, bbox_inches="tight")
+        self.pyplot().close(figure)
+        return path
+
 
 @dataclass(frozen=True)
 class TourOutput:

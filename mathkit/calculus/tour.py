@@ -102,10 +102,7 @@ def _error_versus_step(context: TourContext) -> TourOutput:
                  "complex step has no subtraction, so no rounding wall.")
     figures = []
     if context.plotting:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        plt = context.pyplot()
 
         figure, axis = plt.subplots(figsize=(6.5, 4))
         floor = np.finfo(np.float64).eps / 4
@@ -115,10 +112,7 @@ def _error_versus_step(context: TourContext) -> TourOutput:
                  title="Derivative error against step size")
         axis.legend()
         axis.grid(True, which="major", alpha=0.3)
-        path = context.figure_path("calculus_step_errors.png")
-        figure.savefig(path, dpi=100, bbox_inches="tight")
-        plt.close(figure)
-        figures.append(path)
+        figures.append(context.save(figure, "calculus_step_errors.png"))
     return TourOutput(lines, figures)
 
 

@@ -43,10 +43,7 @@ def _stagnation(context: TourContext) -> TourOutput:
     ]
     figures = []
     if context.plotting:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        plt = context.pyplot()
 
         steps = np.arange(1, STEPS + 1)
         figure, axis = plt.subplots(figsize=(6.5, 4))
@@ -59,10 +56,7 @@ def _stagnation(context: TourContext) -> TourOutput:
         axis.plot(steps, nearest, color="tab:blue", label="round to nearest even")
         axis.set(title="Running sum of ones in float16", xlabel="k", ylabel="s_k")
         axis.legend()
-        path = context.figure_path("precision_stagnation.png")
-        figure.savefig(path, dpi=100, bbox_inches="tight")
-        plt.close(figure)
-        figures.append(path)
+        figures.append(context.save(figure, "precision_stagnation.png"))
     return TourOutput(lines, figures)
 
 

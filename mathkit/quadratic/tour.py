@@ -76,19 +76,11 @@ def _zigzag(context: TourContext) -> TourOutput:
 
 
 def _plot(context, form, gd_path, cg_path, gd_ratios, cg_ratios, gd_bound, cg_bound):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+    figure, (left, right) = context.pyplot().subplots(1, 2, figsize=(11, 4.5))
     plot_contours(left, form, gd_path, cg_path)
     plot_error_curves(right, gd_ratios, cg_ratios, gd_bound, cg_bound)
     figure.tight_layout()
-    path = context.figure_path("quadratic_zigzag.png")
-    figure.savefig(path, dpi=100, bbox_inches="tight")
-    plt.close(figure)
-    return path
+    return context.save(figure, "quadratic_zigzag.png")
 
 
 def plot_contours(axis, form, gd_path, cg_path):

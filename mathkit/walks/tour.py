@@ -51,10 +51,7 @@ def _normal_limit(context: TourContext) -> TourOutput:
     lines.append("  symmetric: the cdf gap falls like 1/n; skewed (p = 0.3): like 1/sqrt(n)")
     figures = []
     if context.plotting:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        plt = context.pyplot()
 
         figure, axes = plt.subplots(1, 2, figsize=(9, 3.5))
         for axis, n in zip(axes, (20, 400), strict=True):
@@ -69,10 +66,7 @@ def _normal_limit(context: TourContext) -> TourOutput:
             axis.plot(grid, normal, color="black", linewidth=1, label="2 phi((k - mu)/sigma)/sigma")
             axis.set(title=f"p = 0.3, n = {n}", xlabel="k")
         axes[0].legend(fontsize=8)
-        path = context.figure_path("walks_position_normal_limit.png")
-        figure.savefig(path, dpi=100, bbox_inches="tight")
-        plt.close(figure)
-        figures.append(path)
+        figures.append(context.save(figure, "walks_position_normal_limit.png"))
     return TourOutput(lines, figures)
 
 
@@ -92,10 +86,7 @@ def _simulated_walks(context: TourContext) -> TourOutput:
     lines.append(f"  first passage to 5: {passage.censored:,} walks not there by step {n_steps}")
     figures = []
     if context.plotting:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        plt = context.pyplot()
 
         position = walk.position(n_steps)
         figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -114,10 +105,7 @@ def _simulated_walks(context: TourContext) -> TourOutput:
         right.plot(times, exact, "k-", linewidth=1, label="(r/n) P(S_n = r)")
         right.set(title="first passage to 5", xlabel="n", yscale="log")
         right.legend(fontsize=8)
-        path = context.figure_path("walks_simulated.png")
-        figure.savefig(path, dpi=100, bbox_inches="tight")
-        plt.close(figure)
-        figures.append(path)
+        figures.append(context.save(figure, "walks_simulated.png"))
     return TourOutput(lines, figures)
 
 
