@@ -96,3 +96,13 @@ def test_tour_sections_register_and_run(scratch_area, tmp_path):
     assert section.run(context).lines == ["hello"]
     assert context.figure_path("a.png") == tmp_path / "figures" / "a.png"
     assert (tmp_path / "figures").is_dir()
+
+
+def test_tour_context_saves_and_closes_figures(tmp_path):
+    context = claims.TourContext(tmp_path / "out", plotting=True)
+    plt = context.pyplot()
+    figure, axis = plt.subplots()
+    axis.plot([0, 1], [1, 0])
+    path = context.save(figure, "line.png")
+    assert path == tmp_path / "out" / "line.png" and path.stat().st_size > 500
+    assert figure.number not in plt.get_fignums()
