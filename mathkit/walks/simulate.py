@@ -195,8 +195,9 @@ def simulate(
         The non-zero target of ``first_passage`` (required by it).
     rng : None, int, SeedSequence or Generator
         Seed of the counter-based stream; walk ``i`` depends only on (key, i).
-    backend : {"auto", "numpy", "numba"}
-        Engine. Every engine gives the same counts, bit for bit.
+    backend : {"auto", "numpy", "numba", "cupy"}
+        Engine (see :func:`mathkit._backend.resolve_backend`). Every engine
+        gives the same counts, bit for bit.
     per_walk : bool
         Also return each walk's statistics (int64 arrays; censored walks hold
         -1). Their memory, ``8 * n_walks * len(statistics)`` bytes, is checked
@@ -253,7 +254,6 @@ def simulate(
         msg = (f"per_walk arrays need {need:,} bytes, more than max_memory={max_memory:,}; "
                "ask for histograms only or raise max_memory")
         raise ValueError(msg)
-    check_one_of(backend, "backend", ("auto", "numpy", "numba"))
     engine = resolve_backend(backend, size=n_steps * n_walks)
     key = _random.key_from_rng(rng)
     block = _check_block_walks(block_walks, client)
@@ -285,6 +285,11 @@ def _check_block_walks(block_walks, client) -> int:
 
 def _block_table(engine, law, key, start, size, *, n_steps, level, statistics) -> np.ndarray:
     """The per-walk statistics of walks ``start .. start + size - 1``."""
+    if engine == "cupy":
+        from mathkit.walks import _cupy
+
+        return _cupy.path_statistics(law, key, start, size, n_steps,
+                                     0 if level is None else level, statistics)
     run = _run_numpy if engine == "numpy" else _run_numba
     items = np.arange(start, start + size, dtype=np.uint64)
     return run(law, key, items, n_steps, level, statistics)

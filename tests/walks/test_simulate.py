@@ -181,7 +181,7 @@ def test_maximum_follows_the_reflection_principle():
         ({"statistics": ["first_passage"]}, ValueError, "level must be given"),
         ({"statistics": ["first_passage"], "level": 0}, ValueError, "level must be a non-zero"),
         ({"statistics": ["first_passage"], "level": 1.5}, TypeError, "level must be a non-zero"),
-        ({"backend": "cupy"}, ValueError, "backend must be one of 'auto', 'numpy', 'numba'"),
+        ({"backend": "gpu"}, ValueError, "backend must be one of 'auto', 'numpy', 'numba', 'cupy'"),
         ({"per_walk": True, "n_walks": 10**9}, ValueError, r"per_walk arrays need 8,000,000,000"),
     ],
 )
