@@ -1,8 +1,8 @@
-"""Claims of the walks area: the law of the position S_n, three ways.
+"""Claims of the walks area: the position S_n, passage and return, path facts, three ways.
 
 Each claim pairs an exact side (sympy or Fractions) with the numeric code of
-:mod:`mathkit.walks.position` and, for the sampling claim, with a Monte Carlo
-estimate from ``rvs`` (Philox counter-based, fixed seed).
+:mod:`mathkit.walks` and, where chance is involved, with a Monte Carlo
+estimate (``rvs`` or :func:`~mathkit.walks.simulate`; Philox, fixed seed).
 """
 
 from __future__ import annotations
@@ -257,3 +257,71 @@ _path_claim(
     "first return: P(T_0 = 2n) = u_2n / (2n - 1); n = 5; simulated first returns agree",
     lambda: _binomial_point(10, 0) / 9, "first_return", 10,
 )
+
+
+# ---------------------------------------------------------------- first passage and return
+#
+# The exact side is a closed form in Fractions; the numeric side sums the float tables of
+# mathkit.walks.passage (default n_max: the finite mass left out is below 1e-15).
+
+PASSAGE_P = Fraction(3, 10)
+
+
+def _return_probability_exact():
+    return SimpleWalk(PASSAGE_P).return_probability()
+
+
+def _return_probability_numeric():
+    return math.fsum(SimpleWalk(float(PASSAGE_P)).first_return().table().probabilities)
+
+
+register(Claim(
+    name="return-probability",
+    area=AREA,
+    statement="P(T_0 < inf) = 1 - |p - q| (p = 3/10: 3/5) vs the sum of the float "
+              "first-return table P(T_0 = 2n) = C(2n, n)(pq)^n / (2n - 1)",
+    symbolic=_return_probability_exact,
+    numeric=_return_probability_numeric,
+    rtol=1e-13,
+))
+
+
+def _passage_defect_exact():
+    return PASSAGE_P / (1 - PASSAGE_P)
+
+
+def _passage_defect_numeric():
+    return math.fsum(SimpleWalk(float(PASSAGE_P)).first_passage(1).table().probabilities)
+
+
+register(Claim(
+    name="first-passage-probability",
+    area=AREA,
+    statement="P(T_1 < inf) = p/q for p < 1/2 (p = 3/10: 3/7) vs the sum of the float "
+              "table P(T_1 = n) = (1/n) P(S_n = 1)",
+    symbolic=_passage_defect_exact,
+    numeric=_passage_defect_numeric,
+    rtol=1e-13,
+))
+
+DRIFT_P = Fraction(7, 10)
+
+
+def _passage_mean_exact():
+    return 1 / (DRIFT_P - (1 - DRIFT_P))
+
+
+def _passage_mean_numeric():
+    table = SimpleWalk(float(DRIFT_P)).first_passage(1).table()
+    return math.fsum(table.values * table.probabilities)
+
+
+register(Claim(
+    name="first-passage-mean",
+    area=AREA,
+    statement="E[T_1] = 1/(p - q) for p > 1/2 (p = 7/10: 5/2) vs sum n P(T_1 = n) over "
+              "the float table",
+    symbolic=_passage_mean_exact,
+    numeric=_passage_mean_numeric,
+    rtol=1e-12,
+))

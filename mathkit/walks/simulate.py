@@ -109,8 +109,12 @@ class SimulationResult:
 
         Runs :func:`mathkit.walks.agreement.compare_counts` (chi-square and
         the DKW band at ``confidence``). Exact laws available now:
-        ``endpoint`` (the position law); the other statistics are skipped
-        until their exact laws land in :mod:`mathkit.walks`.
+        ``endpoint`` (the position law) for any walk; ``maximum``,
+        ``first_passage`` and ``first_return`` for a :class:`SimpleWalk`
+        (compared with ``horizon=n_steps``: censored walks against
+        ``1 - F(n_steps)``, the mass at infinity included). The other
+        statistics are skipped until their exact laws land in
+        :mod:`mathkit.walks`.
 
         Returns
         -------
@@ -124,11 +128,20 @@ class SimulationResult:
         True
         """
         from mathkit.walks.agreement import compare_counts
+        from mathkit.walks.steps import SimpleWalk
 
         exact_laws = {"endpoint": lambda: self.walk.position(self.n_steps)}
+        if isinstance(self.walk, SimpleWalk) and not self.walk.is_symbolic:
+            exact_laws["maximum"] = lambda: self.walk.maximum(self.n_steps)
+            exact_laws["first_return"] = lambda: self.walk.first_return(n_max=self.n_steps)
+            if self.level:
+                exact_laws["first_passage"] = lambda: self.walk.first_passage(
+                    self.level, n_max=self.n_steps)
+        censored = ("first_passage", "first_return")
         return {
             name: compare_counts(name, counts.values, counts.counts, exact_laws[name](),
-                                 censored=counts.censored, confidence=confidence)
+                                 censored=counts.censored, confidence=confidence,
+                                 horizon=self.n_steps if name in censored else None)
             for name, counts in self.statistics.items() if name in exact_laws
         }
 

@@ -405,3 +405,138 @@ class SimpleWalk(Walk):
         if self.is_symbolic:
             return 4 * self._p * (1 - self._p)
         return super().var
+
+    # -- passage times and extremes -------------------------------------------------------
+
+    def first_passage(self, r, n_max=None):
+        """The law of the first passage time ``T_r = min{n >= 1 : S_n = r}``, ``r != 0``.
+
+        Parameters
+        ----------
+        r : int
+            The level, non-zero.
+        n_max : int, optional
+            Last time of the default ``table()``; by default the first time
+            after which the finite mass left out is below ``1e-15`` (at most
+            :data:`mathkit.walks.passage.MAX_DEFAULT_STEPS`, or
+            :data:`~mathkit.walks.passage.MAX_DEFAULT_EXACT_STEPS` for exact
+            ``p``).
+
+        Returns
+        -------
+        PassageTimeLaw
+            Exact for exact ``p``. Defective (``prob_finite() < 1``) when the
+            drift points away from ``r``.
+
+        Raises
+        ------
+        TypeError
+            If ``r`` is not an integer, or ``p`` is symbolic.
+        ValueError
+            If ``r`` is 0 (use :meth:`first_return`).
+
+        Notes
+        -----
+        Hitting-time theorem: ``P(T_r = n) = (|r| / n) P(S_n = r)``;
+        ``P(T_r < inf) = min(1, (p/q)^r)`` for ``r > 0`` (``min(1, (q/p)^|r|)``
+        for ``r < 0``). Feller 1968, ch. III.7 and XIV.2. See
+        :mod:`mathkit.walks.passage`.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> law = SimpleWalk(Fraction(1, 2)).first_passage(2)
+        >>> law.pmf([2, 4, 6])
+        array([Fraction(1, 4), Fraction(1, 8), Fraction(5, 64)], dtype=object)
+        >>> SimpleWalk(Fraction(1, 4)).first_passage(1).prob_finite()
+        Fraction(1, 3)
+        """
+        from mathkit.walks.passage import first_passage_law
+
+        return first_passage_law(self, r, n_max)
+
+    def first_return(self, n_max=None):
+        """The law of the first return time ``T_0 = min{n >= 1 : S_n = 0}``.
+
+        Parameters
+        ----------
+        n_max : int, optional
+            Last time of the default ``table()`` (as in :meth:`first_passage`).
+
+        Returns
+        -------
+        PassageTimeLaw
+            On ``{2, 4, ...}``; ``prob_finite() = 1 - |p - q|``.
+
+        Raises
+        ------
+        TypeError
+            If ``p`` is symbolic.
+
+        Notes
+        -----
+        ``P(T_0 = 2n) = u_2n / (2n - 1) = C(2n, n) (pq)^n / (2n - 1)`` with
+        ``u_2n = P(S_2n = 0)`` (Feller 1968, ch. III.3, XI.3).
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> law = SimpleWalk(Fraction(1, 2)).first_return()
+        >>> law.pmf([2, 4, 6])
+        array([Fraction(1, 2), Fraction(1, 8), Fraction(1, 16)], dtype=object)
+        """
+        from mathkit.walks.passage import first_return_law
+
+        return first_return_law(self, n_max)
+
+    def return_probability(self):
+        """``P(T_0 < inf) = 1 - |p - q|``: exact for exact ``p``, sympy for symbolic ``p``.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> SimpleWalk(Fraction(3, 10)).return_probability()
+        Fraction(3, 5)
+        >>> float(SimpleWalk(0.5).return_probability())
+        1.0
+        """
+        from mathkit.walks.passage import return_probability
+
+        return return_probability(self)
+
+    def maximum(self, n):
+        """The law of the maximum ``M_n = max(S_0, ..., S_n)``, on ``0..n``.
+
+        Parameters
+        ----------
+        n : int
+            Number of steps, ``n >= 0`` (at most
+            :data:`mathkit.walks.extremes.MAX_STEPS`, or
+            :data:`~mathkit.walks.extremes.MAX_EXACT_STEPS` for exact ``p``).
+
+        Returns
+        -------
+        MaximumLaw
+            A :class:`TabulatedLaw`; exact for exact ``p``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``n`` is not a non-negative integer (or too large), or ``p`` is symbolic.
+
+        Notes
+        -----
+        ``p = 1/2``: ``P(M_n = r) = P(S_n = r) + P(S_n = r + 1)`` (reflection).
+        Any ``p``: ``P(M_n = r) = sum_{j >= r} P(S_n = j) (q/p)^(j - r)
+        2 (j + 1) / (n + j + 2)`` over ``j = n (mod 2)``; see
+        :mod:`mathkit.walks.extremes`.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> SimpleWalk(Fraction(1, 3)).maximum(2).probabilities
+        (Fraction(2, 3), Fraction(2, 9), Fraction(1, 9))
+        """
+        from mathkit.walks.extremes import maximum_law
+
+        return maximum_law(self, check_nonnegative_integer(n, "n"))
