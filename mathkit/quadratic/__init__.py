@@ -13,6 +13,7 @@ scipy LinearOperator or, for exact answers, a sympy Matrix.
 ('optimal', [1.0, -1.0], -2.0)
 """
 
+from mathkit.quadratic.batched import BatchResult, minimize_batch
 from mathkit.quadratic.classify import KINDS, Classification, classify
 from mathkit.quadratic.form import QuadraticForm
 from mathkit.quadratic.minimize import METHODS, STATUSES, maximize, minimize
@@ -31,6 +32,7 @@ __all__ = [
     "KINDS",
     "METHODS",
     "STATUSES",
+    "BatchResult",
     "Classification",
     "IterationHistory",
     "MinimizeResult",
@@ -40,6 +42,7 @@ __all__ = [
     "hilbert",
     "maximize",
     "minimize",
+    "minimize_batch",
     "poisson_2d",
     "random_indefinite",
     "random_psd",
