@@ -9,10 +9,10 @@ tail or quantile, sympy only when a symbolic or sympy-exact ``p`` is used.
 """
 
 from mathkit.walks.laws import IntegerLaw, LawTable, TabulatedLaw, moments_from_pgf
-from mathkit.walks.simulate import SimulationResult, StatisticCounts, simulate
+from mathkit.walks.simulate import SimulationResult, StatisticCounts, sample_paths, simulate
 from mathkit.walks.steps import SimpleWalk, Walk
 
 __all__ = [
     "IntegerLaw", "LawTable", "SimpleWalk", "SimulationResult", "StatisticCounts",
-    "TabulatedLaw", "Walk", "moments_from_pgf", "simulate",
+    "TabulatedLaw", "Walk", "moments_from_pgf", "sample_paths", "simulate",
 ]

@@ -45,7 +45,7 @@ from mathkit import _random
 from mathkit._backend import resolve_backend
 from mathkit._validate import check_nonnegative_integer, check_one_of, check_positive_integer
 
-__all__ = ["STATISTICS", "SimulationResult", "StatisticCounts", "simulate"]
+__all__ = ["STATISTICS", "SimulationResult", "StatisticCounts", "sample_paths", "simulate"]
 
 STATISTICS = (
     "endpoint", "maximum", "minimum", "first_passage", "first_return",
@@ -288,6 +288,57 @@ def simulate(
               for column, name in enumerate(statistics)} if per_walk else {}
     return SimulationResult(walk, n_steps, n_walks, key, level, engine,
                             _merge(summaries, statistics), arrays)
+
+
+def sample_paths(walk, n_steps: int, n_walks: int, *, rng=None,
+                 max_memory: int = 2**30) -> np.ndarray:
+    """Whole paths ``S_0, ..., S_n`` of ``n_walks`` walks, for plotting.
+
+    Walk ``i`` is the same walk that :func:`simulate` with the same ``rng``
+    counts as walk ``i``: both read the steps from the documented stream.
+
+    Parameters
+    ----------
+    walk : SimpleWalk or Walk
+        The walk (numeric step law).
+    n_steps : int
+        Steps per walk, >= 0.
+    n_walks : int
+        Number of walks, >= 1.
+    rng : None, int, SeedSequence or Generator
+        Seed of the counter-based stream.
+    max_memory : int
+        Bytes allowed for the result, ``8 * n_walks * (n_steps + 1)``, checked
+        before allocating.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n_walks, n_steps + 1)
+        Row ``i`` is the path of walk ``i``, starting at 0.
+
+    Examples
+    --------
+    >>> from mathkit.walks import SimpleWalk
+    >>> paths = sample_paths(SimpleWalk(0.5), 6, 3, rng=1)
+    >>> paths.shape, paths[:, 0].tolist()
+    ((3, 7), [0, 0, 0])
+    >>> bool((abs(paths[:, 1:] - paths[:, :-1]) == 1).all())
+    True
+    """
+    n_steps = check_nonnegative_integer(n_steps, "n_steps")
+    n_walks = check_positive_integer(n_walks, "n_walks")
+    need = 8 * n_walks * (n_steps + 1)
+    if need > max_memory:
+        msg = (f"sample_paths needs {need:,} bytes, more than max_memory={max_memory:,}; "
+               "use simulate() for statistics of many or long walks")
+        raise ValueError(msg)
+    law = _step_law(walk)
+    key = _random.key_from_rng(rng)
+    paths = np.zeros((n_walks, n_steps + 1), dtype=np.int64)
+    if n_steps:
+        steps = _steps_numpy(law, key, np.arange(n_walks, dtype=np.uint64), 0, n_steps)
+        np.cumsum(steps, axis=1, out=paths[:, 1:])
+    return paths
 
 
 def _check_block_walks(block_walks, client) -> int:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from mathkit import _random
-from mathkit.walks import SimpleWalk, Walk, simulate
+from mathkit.walks import SimpleWalk, Walk, sample_paths, simulate
 from mathkit.walks.simulate import STATISTICS
 
 # The module, not the function of the same name that mathkit.walks exports.
@@ -242,3 +242,23 @@ def test_dask_refuses_per_walk_arrays(dask_client):
 def test_block_walks_must_be_positive():
     with pytest.raises(ValueError, match="block_walks must be a positive integer, got 0"):
         simulate(WALKS["symmetric"], 10, 10, block_walks=0)
+
+
+@pytest.mark.parametrize("name", list(WALKS))
+def test_sample_paths_are_the_walks_simulate_counts(name):
+    walk = WALKS[name]
+    paths = sample_paths(walk, 300, 40, rng=6)
+    statistics = ["endpoint", "maximum", "minimum"]
+    result = simulate(walk, 300, 40, statistics, rng=6, per_walk=True, backend="numba")
+    assert paths.shape == (40, 301) and (paths[:, 0] == 0).all()
+    np.testing.assert_array_equal(paths[:, -1], result.per_walk["endpoint"])
+    np.testing.assert_array_equal(paths.max(axis=1), result.per_walk["maximum"])
+    np.testing.assert_array_equal(paths.min(axis=1), result.per_walk["minimum"])
+    assert set(np.unique(np.diff(paths, axis=1))) <= set(walk.law)
+
+
+def test_sample_paths_refuses_too_much_memory():
+    with pytest.raises(ValueError, match="sample_paths needs 8,008,000,000 bytes"):
+        sample_paths(WALKS["symmetric"], 1000, 10**6)
+    with pytest.raises(ValueError, match="n_walks must be a positive integer, got 0"):
+        sample_paths(WALKS["symmetric"], 10, 0)
