@@ -88,8 +88,13 @@ def _simulated_walks(context: TourContext) -> TourOutput:
     if context.plotting:
         plt = context.pyplot()
 
+        from mathkit.walks import sample_paths
+
         position = walk.position(n_steps)
-        figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+        figure, (paths_axis, left, right) = plt.subplots(1, 3, figsize=(15, 3.5))
+        paths_axis.plot(sample_paths(walk, n_steps, 20, rng=2026).T, linewidth=0.7)
+        paths_axis.axhline(5, color="black", linestyle=":", linewidth=1)
+        paths_axis.set(title="20 of the walks (walks 0-19)", xlabel="n", ylabel="S_n")
         endpoint = result["endpoint"]
         left.bar(endpoint.values, endpoint.frequencies(), width=1.6, alpha=0.6,
                  label="simulated")
