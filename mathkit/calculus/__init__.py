@@ -18,7 +18,7 @@ The submodules load on first use, so importing this package (as the command
 line does) imports neither sympy nor scipy.
 """
 
-import importlib
+from mathkit._lazy import attach
 
 _EXPORTS = {
     "directional_derivative": "directional",
@@ -43,18 +43,4 @@ _EXPORTS = {
 }
 _SUBMODULES = ("check", "compiled", "directional", "numeric", "parse", "symbolic")
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        module = importlib.import_module(f"mathkit.calculus.{_EXPORTS[name]}")
-        return getattr(module, name)
-    if name in _SUBMODULES:
-        return importlib.import_module(f"mathkit.calculus.{name}")
-    msg = f"module 'mathkit.calculus' has no attribute {name!r}"
-    raise AttributeError(msg)
-
-
-def __dir__():
-    return sorted([*__all__, *_SUBMODULES])
+__getattr__, __dir__, __all__ = attach(__name__, _EXPORTS, _SUBMODULES)

@@ -14,7 +14,7 @@ command line, which imports :mod:`mathkit.precision.command`) stays light.
 0.0999755859375
 """
 
-import importlib
+from mathkit._lazy import attach
 
 _EXPORTS = {
     "Format": "formats",
@@ -42,19 +42,4 @@ _EXPORTS = {
 }
 _SUBMODULES = ("formats", "bits", "rounding", "command", "claims", "tour")
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(f"mathkit.precision.{_EXPORTS[name]}"), name)
-        globals()[name] = value
-        return value
-    if name in _SUBMODULES:
-        return importlib.import_module(f"mathkit.precision.{name}")
-    msg = f"module 'mathkit.precision' has no attribute {name!r}"
-    raise AttributeError(msg)
-
-
-def __dir__():
-    return sorted([*__all__, *_SUBMODULES])
+__getattr__, __dir__, __all__ = attach(__name__, _EXPORTS, _SUBMODULES)
