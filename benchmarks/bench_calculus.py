@@ -13,8 +13,13 @@ Case
   - ``numdifftools.directionaldiff`` (adaptive finite differences with Richardson
     extrapolation, one Python call per point): timed on the first 1000 points (100 with
     ``--quick``) and its per-point time scaled to N (the note says so);
-  - JAX (``jax.jvp`` under ``jit``/``vmap``) is not measured yet: it is not in the
-    ``bench`` extra.
+  - JAX ``jit(vmap(jvp))`` on the CPU, in float64 (``jax_enable_x64`` is switched on
+    when the case is built, so both sides compute in the same precision): f lambdified
+    from the same sympy expression to ``jax.numpy``, ``jvp`` along ``v/|v|``, the
+    points and directions put on the JAX device once, before timing (compile time
+    shown separately); imported only when the case is built;
+  - with a working GPU, mathkit ``compile(f, backend="cupy")`` on CuPy arrays
+    (synchronized after each call).
 
 Accuracy: the largest error over 20 sampled points (all among the points numdifftools
 sees), divided by the largest exact value there; exact = the sympy gradient evaluated
@@ -81,6 +86,44 @@ def _numdifftools_peer(expr, points, directions, subset: int, n: int):
     return run
 
 
+def _jax_peer(expr, points, directions):
+    """JAX jit(vmap(jvp)) of f along v/|v|, in float64, on arrays already on the device."""
+    import jax
+
+    jax.config.update("jax_enable_x64", True)  # float64, as mathkit: a fair comparison
+    import jax.numpy as jnp
+
+    function = sympy.lambdify(SYMBOLS, expr, modules="jax")
+
+    def f(p):
+        return function(*p)
+
+    def along(p, v):
+        return jax.jvp(f, (p,), (v / jnp.linalg.norm(v),))[1]
+
+    batched = jax.jit(jax.vmap(along))
+    device_points, device_directions = jnp.asarray(points), jnp.asarray(directions)
+    assert device_points.dtype == jnp.float64
+
+    def run():
+        return np.asarray(batched(device_points, device_directions).block_until_ready())
+
+    return run
+
+
+def _cupy_variant(compiled, points, directions):
+    import cupy
+
+    device_points, device_directions = cupy.asarray(points), cupy.asarray(directions)
+
+    def run():
+        result = compiled.directional(device_points, device_directions)
+        cupy.cuda.get_current_stream().synchronize()
+        return cupy.asnumpy(result)
+
+    return run
+
+
 def _directional_case(n: int, label: str, subset: int) -> Case:
     from mathkit.calculus import compile
 
@@ -107,19 +150,34 @@ def _directional_case(n: int, label: str, subset: int) -> Case:
         peers[name] = _numdifftools_peer(expr, points, directions, subset, n)
         notes[name] = (f"timed on {subset} points, scaled to {label}; Python loop, "
                        "adaptive Richardson differences")
-    notes["mathkit compile numba .directional"] += "; JAX not measured yet (not in bench extra)"
+    variants = {"mathkit compile numpy .directional":
+                lambda: compiled_numpy.directional(points, directions)}
+    jitted = {"mathkit compile numba .directional"}
+    try:
+        peers["jax jit(vmap(jvp)) float64"] = _jax_peer(expr, points, directions)
+    except ImportError:
+        notes["mathkit compile numba .directional"] += "; JAX not installed"
+    else:
+        jitted.add("jax jit(vmap(jvp)) float64")
+        notes["jax jit(vmap(jvp)) float64"] = ("CPU, jax_enable_x64; jvp along v/|v|; goal: "
+                                                "ratio >= 1 (numba at least as fast)")
+    from mathkit._backend import engine_status
+
+    if engine_status("cupy").available:
+        name = "mathkit compile cupy .directional"
+        variants[name] = _cupy_variant(compile(expr, SYMBOLS, backend="cupy"), points,
+                                       directions)
+        jitted.add(name)
+        notes[name] = "GPU, CuPy arrays in and out (copied back for the accuracy check only)"
     return Case(
         name=f"D_v f, f of 6 vars (exp/sin/poly), {label} pts",
         area="calculus",
         mathkit=lambda: compiled_numba.directional(points, directions),
         mathkit_name="mathkit compile numba .directional",
-        variants={
-            "mathkit compile numpy .directional":
-                lambda: compiled_numpy.directional(points, directions),
-        },
+        variants=variants,
         peers=peers,
         accuracy=judge,
-        jitted={"mathkit compile numba .directional"},
+        jitted=jitted,
         notes=notes,
     )
 

@@ -6,7 +6,7 @@
 - :func:`steepest_ascent` and :func:`level_directions`;
 - :func:`check_gradient`, a per-component check of a hand-written gradient;
 - :func:`parse_expression`, a safe parser of formulas typed on the command line;
-- :func:`compile`, a sympy expression compiled (numpy or numba) for its value,
+- :func:`compile`, a sympy expression compiled (numpy, numba or CuPy) for its value,
   gradient, directional derivatives and Hessian at many points.
 
 ``f`` is a Python callable on numpy arrays or a sympy expression. Methods:

@@ -26,7 +26,7 @@ import math
 import sympy
 from sympy.printing.pycode import PythonCodePrinter
 
-__all__ = ["NotCompilableError", "kernel_source", "numba_kernel"]
+__all__ = ["NotCompilableError", "kernel_source", "numba_kernel", "reduced_expressions"]
 
 _counter = itertools.count()
 
@@ -37,6 +37,18 @@ class NotCompilableError(ValueError):
 
 def _printer() -> PythonCodePrinter:
     return PythonCodePrinter({"standard": "python3", "strict": True})
+
+
+def reduced_expressions(expressions, symbols) -> tuple[list, list]:
+    """``sympy.cse`` of ``expressions`` with ``symbols`` renamed ``x_0, x_1, ...``.
+
+    Returns the ``(t_k, value)`` assignments and the reduced expressions; every
+    engine prints these same assignments, in this order.
+    """
+    inputs = [sympy.Symbol(f"x_{k}") for k in range(len(symbols))]
+    renamed = [sympy.sympify(e).xreplace(dict(zip(symbols, inputs, strict=True)))
+               for e in expressions]
+    return sympy.cse(renamed, symbols=sympy.numbered_symbols("t_"))
 
 
 def kernel_source(expressions, symbols, *, dot: str | None = None,
@@ -80,10 +92,7 @@ def kernel_source(expressions, symbols, *, dot: str | None = None,
             out[i, 1] = t_0
     """
     d = len(symbols)
-    inputs = [sympy.Symbol(f"x_{k}") for k in range(d)]
-    renamed = [sympy.sympify(e).xreplace(dict(zip(symbols, inputs, strict=True)))
-               for e in expressions]
-    replacements, reduced = sympy.cse(renamed, symbols=sympy.numbered_symbols("t_"))
+    replacements, reduced = reduced_expressions(expressions, symbols)
     printer = _printer()
 
     def show(expr) -> str:

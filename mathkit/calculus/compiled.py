@@ -15,10 +15,14 @@ Engines:
   (:mod:`mathkit.calculus._numba_codegen`), compiled with
   ``numba.njit(parallel=True)`` and a ``prange`` over the rows; compiled on
   first use and cached in the object, per kind of derivative;
+- ``"cupy"``: CUDA C printed by sympy from the same cse'd expressions
+  (:mod:`mathkit.calculus._cuda_codegen`): a ``__host__ __device__`` row
+  function and a ``__global__`` kernel, one thread per row, compiled by
+  :class:`cupy.RawModule` on first use and cached in the object. CuPy in, CuPy
+  out; numpy in, numpy out (the points travel to the device and back);
 - ``"auto"``: :func:`mathkit._backend.resolve_backend` with size ``N * d``
-  (numpy for small input, numba otherwise). There is no CuPy engine yet:
-  ``"auto"`` then uses numba, and ``backend="cupy"`` raises
-  :class:`~mathkit._backend.BackendUnavailableError`.
+  and the points: CuPy for CuPy points (or large input when a GPU works),
+  numpy for small input, numba otherwise.
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
-from mathkit._backend import BACKENDS, BackendUnavailableError, resolve_backend
+from mathkit._backend import BACKENDS, is_cupy_array, resolve_backend
 from mathkit._validate import check_finite_array, check_one_of
+from mathkit.calculus._cuda_codegen import cuda_source, cupy_kernel, launch
 from mathkit.calculus._numba_codegen import NotCompilableError, kernel_source, numba_kernel
 from mathkit.calculus.symbolic import (
     _expression_and_symbols,
@@ -70,11 +75,11 @@ def compile(expr, variables=None, backend: str = "auto") -> CompiledFunction:
         If ``expr`` is not scalar, has free symbols not among ``variables``, or
         ``backend`` is unknown.
     NotCompilableError
-        With ``backend="numba"``, if ``expr`` holds a function numba cannot
-        run (a Bessel function, say); numpy can.
+        With ``backend="numba"`` or ``"cupy"``, if ``expr`` holds a function
+        that engine cannot run (a Bessel function, say); numpy can.
     BackendUnavailableError
-        For ``backend="cupy"`` (no CuPy engine yet) or an engine that is not
-        installed.
+        For an engine asked for by name that cannot run here (CuPy without a
+        GPU, say); the message names the extra to install.
 
     Notes
     -----
@@ -85,18 +90,23 @@ def compile(expr, variables=None, backend: str = "auto") -> CompiledFunction:
     :meth:`~CompiledFunction.jvp` is :math:`\nabla f(x) \cdot v`. Dot
     products are summed in the order of the variables on both engines.
 
-    Accuracy: both engines evaluate the same floating-point expressions in
+    Accuracy: the engines evaluate the same floating-point expressions in
     the same order, so they differ only where their ``exp``, ``sin``, ...
-    round differently: a few ulps of the result's magnitude (a test holds
-    them to 8 ulps of the largest term). Against the exact value (mpmath at
-    30 digits) the error is that of evaluating the formula in float64: for
-    smooth functions away from cancellation a relative error of about
-    ``1e-15``; the tests hold it to ``1e-13``.
+    round differently (and where CUDA fuses a multiply and an add): a few
+    ulps of the result's magnitude. The tests hold numba and the CUDA C code
+    (compiled for the host) to 8 ulps of the largest entry of the numpy
+    result, and the CuPy engine on a GPU, whose ``exp``, ``sin``... are
+    within 2 ulps, to 16. Against the exact value (mpmath at 30 digits) the
+    error is that of evaluating the formula in float64: for smooth functions
+    away from cancellation a relative error of about ``1e-15``; the tests
+    hold it to ``1e-13``.
 
-    With ``backend="auto"``, each call picks numpy below
-    :data:`mathkit._backend.NUMBA_THRESHOLD` elements (``N * d``) and numba
-    above. The first numba call of each kind (value, gradient, J v, D_v, Hessian)
-    compiles its kernel, about a second; later calls reuse it.
+    With ``backend="auto"``, each call picks CuPy for CuPy points, numpy
+    below :data:`mathkit._backend.NUMBA_THRESHOLD` elements (``N * d``) and
+    numba above (CuPy from :data:`mathkit._backend.GPU_THRESHOLD` elements
+    when a GPU works). The first numba or CuPy call of each kind (value,
+    gradient, J v, D_v, Hessian) compiles its kernel, about a second; later
+    calls reuse it.
 
     Examples
     --------
@@ -137,22 +147,21 @@ def compile(expr, variables=None, backend: str = "auto") -> CompiledFunction:
     hessian_matrix = _hessian_matrix(expression, symbols)
     hessian = tuple(tuple(hessian_matrix[i, j] for j in range(len(symbols)))
                     for i in range(len(symbols)))
-    if backend == "cupy":
-        resolve_backend("cupy")  # names the extra to install when CuPy is missing
-        msg = ("backend='cupy' is not available for compile(): it has no CuPy engine yet; "
-               "use backend='numba' or 'numpy'")
-        raise BackendUnavailableError(msg)
-    if backend == "numba":
-        resolve_backend("numba")
+    if backend != "auto":
+        resolve_backend(backend)  # names the extra to install when an engine is missing
     compiled = CompiledFunction(expression, symbols, backend, gradient, hessian)
-    for kind in ("value", "gradient", "hessian"):  # print now: report what numba cannot run
-        try:
-            kernel_source(compiled._kernel_expressions(kind), symbols)
-        except NotCompilableError as error:
-            if backend == "numba" and kind != "hessian":
-                raise
-            compiled._kernels["not-compilable", kind] = error  # "auto" uses numpy for these
+    for engine, printer in _PRINTERS.items():  # print now: report what an engine cannot run
+        for kind in ("value", "gradient", "hessian"):
+            try:
+                printer(compiled._kernel_expressions(kind), symbols)
+            except NotCompilableError as error:
+                if backend == engine and kind != "hessian":
+                    raise
+                compiled._kernels["not-compilable", engine, kind] = error  # "auto": numpy
     return compiled
+
+
+_PRINTERS = {"numba": kernel_source, "cupy": cuda_source}
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,7 +170,9 @@ class CompiledFunction:
 
     Made by :func:`compile`. Every method takes points ``X`` of shape
     ``(N, d)`` (or ``(d,)``: one point, results without the batch axis),
-    converted to float64 and checked finite.
+    converted to float64 and checked finite: numpy (or anything numpy
+    converts) or CuPy arrays, which give CuPy results (directions ``V`` are
+    then moved to the device too).
 
     Attributes
     ----------
@@ -170,7 +181,7 @@ class CompiledFunction:
     variables : tuple of sympy.Symbol
         Its variables, in the column order of ``X``.
     backend : str
-        The engine asked for: "auto", "numpy" or "numba".
+        The engine asked for: "auto", "numpy", "numba" or "cupy".
     gradient_expressions : tuple of sympy.Expr
         :math:`\\partial f / \\partial x_k` for each variable :math:`x_k`.
     hessian_expressions : tuple of tuple of sympy.Expr
@@ -192,7 +203,7 @@ class CompiledFunction:
     # --- public methods --------------------------------------------------------------
 
     def engine(self, X) -> str:
-        """The engine a call on points ``X`` would use: "numpy" or "numba".
+        """The engine a call on points ``X`` would use: "numpy", "numba" or "cupy".
 
         (With ``backend="auto"``, the Hessian uses numpy where numba cannot run
         its expressions, such as the ``DiracDelta`` in the Hessian of ``Max``.)
@@ -205,7 +216,7 @@ class CompiledFunction:
         >>> f.engine(np.zeros((10, 1))), f.engine(np.zeros((10**4, 1)))
         ('numpy', 'numba')
         """
-        return self._engine(int(np.size(X)), "gradient")
+        return self._engine(_size(X), "gradient", X)
 
     def value(self, X) -> np.ndarray:
         """``f`` at the points: ``(N,)``, or a float64 scalar for one point ``(d,)``.
@@ -291,8 +302,9 @@ class CompiledFunction:
         """
         points, single = self._points(X)
         upper = self._evaluate("hessian", points)
-        rows, cols = np.triu_indices(self.d)
-        values = np.empty((points.shape[0], self.d, self.d))
+        xp = _namespace(upper)
+        rows, cols = (xp.asarray(index) for index in np.triu_indices(self.d))
+        values = xp.empty((points.shape[0], self.d, self.d))
         values[:, rows, cols] = upper
         values[:, cols, rows] = upper
         self._check_finite(values, points, "the Hessian")
@@ -300,39 +312,52 @@ class CompiledFunction:
 
     # --- internals -------------------------------------------------------------------
 
-    def _engine(self, size: int, kind: str = "value") -> str:
-        engine = resolve_backend(self.backend, size=size)
-        if engine == "cupy":  # no CuPy engine: "auto" uses numba
-            engine = "numba"
-        error = self._kernels.get(("not-compilable", "gradient" if kind in _DOTS else kind))
-        if engine == "numba" and error is not None:
-            if self.backend == "numba":
+    def _engine(self, size: int, kind: str = "value", points=None) -> str:
+        engine = resolve_backend(self.backend, size=size, array=points)
+        if engine != "cupy" and points is not None and is_cupy_array(points):
+            msg = f"X is a CuPy array: backend must be 'auto' or 'cupy', got {self.backend!r}"
+            raise ValueError(msg)
+        key = ("not-compilable", engine, "gradient" if kind in _DOTS else kind)
+        error = self._kernels.get(key)
+        if error is not None:
+            if self.backend == engine:
                 raise error
-            engine = "numpy"  # "auto" with a function numba cannot run
-        return engine  # no CuPy engine: "auto" uses numba
+            engine = "numpy"  # "auto" with a function the engine cannot run
+        return engine
 
     def _points(self, X) -> tuple[np.ndarray, bool]:
-        points = check_finite_array(X, "X")
+        points = _device_array(X, "X") if is_cupy_array(X) else check_finite_array(X, "X")
         single = points.ndim == 1
         if single:
             points = points[None, :]
         if points.ndim != 2 or points.shape[1] != self.d:
             msg = f"X must have shape (N, {self.d}) or ({self.d},), got {np.shape(X)}"
             raise ValueError(msg)
-        return np.ascontiguousarray(points), single
+        return _namespace(points).ascontiguousarray(points), single
 
     def _directions(self, V, points: np.ndarray, single: bool) -> np.ndarray:
-        directions = check_finite_array(V, "V")
+        if is_cupy_array(V):
+            if not is_cupy_array(points):
+                msg = "V is a CuPy array but X is not: pass X on the device too"
+                raise TypeError(msg)
+            directions = _device_array(V, "V")
+        else:
+            directions = check_finite_array(V, "V")
+        xp = _namespace(points)
         n = points.shape[0]
         if directions.ndim == 1 and directions.shape == (self.d,):
-            return np.ascontiguousarray(directions[None, :])
+            return xp.ascontiguousarray(xp.asarray(directions)[None, :])
         if not single and directions.shape == (n, self.d):
-            return np.ascontiguousarray(directions)
+            return xp.ascontiguousarray(xp.asarray(directions))
         wanted = f"({self.d},)" if single else f"({n}, {self.d}) or ({self.d},)"
         msg = f"V must have shape {wanted}, got {directions.shape}"
         raise ValueError(msg)
 
     def _check_finite(self, values: np.ndarray, points: np.ndarray, what: str) -> None:
+        if is_cupy_array(values):
+            if bool(_namespace(values).isfinite(values).all()):
+                return
+            values, points = _host(values), _host(points)  # build the message on the host
         bad = ~np.isfinite(values)
         if bad.any():
             index = int(np.argmax(bad.reshape(len(values), -1).any(axis=1)))
@@ -353,9 +378,11 @@ class CompiledFunction:
         kernel = self._kernels.get(key)
         if kernel is None:
             expressions = self._kernel_expressions(kind)
+            dot = kind if kind in _DOTS else None
             if engine == "numba":
-                kernel = numba_kernel(expressions, self.variables,
-                                      dot=kind if kind in _DOTS else None)
+                kernel = numba_kernel(expressions, self.variables, dot=dot)
+            elif engine == "cupy":
+                kernel = cupy_kernel(cuda_source(expressions, self.variables, dot=dot))
             else:
                 kernel = sympy.lambdify(self.variables, list(expressions),
                                         modules=["scipy", "numpy"], cse=True)
@@ -365,56 +392,72 @@ class CompiledFunction:
     def _evaluate(self, kind: str, points: np.ndarray) -> np.ndarray:
         """The kernel expressions of ``kind`` at every row: ``(N, K)``."""
         n = points.shape[0]
-        engine = self._engine(points.size, kind)
+        engine = self._engine(points.size, kind, points)
         kernel = self._kernel(engine, kind)
         count = len(self._kernel_expressions(kind))
+        if engine == "cupy":
+            return _run_cupy(kernel, (points,), (n, count))
+        host = _host(points)  # CuPy points here: "auto" fell back to numpy
         out = np.empty((n, count))
         with np.errstate(all="ignore"):
             if engine == "numba":
-                _run_numba(kernel, points, out)
+                _run_numba(kernel, host, out)
             else:
-                entries = kernel(*points.T)
+                entries = kernel(*host.T)
                 for k, entry in enumerate(entries):
                     out[:, k] = entry
-        return out
+        return _like(out, points)
 
     def _dot(self, points: np.ndarray, directions: np.ndarray, single: bool, kind: str,
              what: str):
         """grad f . v (``kind="raw"``) or grad f . v/|v| (``"unit"``) at every row."""
-        n = points.shape[0]
-        engine = self._engine(points.size, kind)
+        engine = self._engine(points.size, kind, points)
+        if engine == "cupy":
+            out = _run_cupy(self._kernel("cupy", kind), (points, directions), (points.shape[0],))
+        else:
+            out = self._dot_on_host(engine, _host(points), _host(directions), kind)
+            out = _like(out, points)
+        if not bool(_namespace(out).isfinite(out).all()):
+            self._dot_errors(_host(out), _host(points), _host(directions), kind, what)
+        return out[0] if single else out
+
+    def _dot_on_host(self, engine: str, points: np.ndarray, directions: np.ndarray,
+                     kind: str) -> np.ndarray:
         with np.errstate(all="ignore"):
             if engine == "numba":
-                out = np.empty(n)
+                out = np.empty(points.shape[0])
                 _run_numba(self._kernel("numba", kind), points, directions, out)
+                return out
+            gradient = self._evaluate("gradient", points)
+            columns = list(directions.T)
+            if kind == "unit":  # the operations of the numba kernel, in its order
+                scale = np.abs(columns[0])
+                for column in columns[1:]:
+                    scale = np.maximum(scale, np.abs(column))
+                columns = [column / scale for column in columns]
+                norm = columns[0] * columns[0]
+                for column in columns[1:]:
+                    norm = norm + column * column
+                norm = np.sqrt(norm)
+                columns = [column / norm for column in columns]
+            out = gradient[:, 0] * columns[0]
+            for k in range(1, self.d):
+                out = out + gradient[:, k] * columns[k]
+        return out
+
+    def _dot_errors(self, out: np.ndarray, points: np.ndarray, directions: np.ndarray,
+                    kind: str, what: str) -> None:
+        """Raise for a non-finite ``out``: a zero direction, else the first bad point."""
+        zero = ~np.any(directions != 0, axis=1)
+        if kind == "unit" and zero.any():
+            if directions.shape[0] == 1:
+                msg = f"V must be a non-zero vector, got all zeros of length {self.d}"
             else:
-                gradient = self._evaluate("gradient", points)
-                columns = list(directions.T)
-                if kind == "unit":  # the operations of the numba kernel, in its order
-                    scale = np.abs(columns[0])
-                    for column in columns[1:]:
-                        scale = np.maximum(scale, np.abs(column))
-                    columns = [column / scale for column in columns]
-                    norm = columns[0] * columns[0]
-                    for column in columns[1:]:
-                        norm = norm + column * column
-                    norm = np.sqrt(norm)
-                    columns = [column / norm for column in columns]
-                out = gradient[:, 0] * columns[0]
-                for k in range(1, self.d):
-                    out = out + gradient[:, k] * columns[k]
-        if kind == "unit" and not np.isfinite(out).all():
-            zero = ~np.any(directions != 0, axis=1)
-            if zero.any():
-                if directions.shape[0] == 1:
-                    msg = f"V must be a non-zero vector, got all zeros of length {self.d}"
-                else:
-                    index = int(np.argmax(zero))
-                    msg = (f"V must be non-zero vectors, got all zeros of length {self.d} "
-                           f"at row {index}")
-                raise ValueError(msg)
+                index = int(np.argmax(zero))
+                msg = (f"V must be non-zero vectors, got all zeros of length {self.d} "
+                       f"at row {index}")
+            raise ValueError(msg)
         self._check_finite(out, points, what)
-        return out[0] if single else out
 
 
 _DOTS = ("raw", "unit")
@@ -437,3 +480,57 @@ def _run_numba(kernel, points: np.ndarray, *arguments) -> None:
         kernel(points, *arguments)
     finally:
         numba.set_num_threads(threads)
+
+
+def _run_cupy(kernel, arrays: tuple, shape: tuple):
+    """Launch a CuPy kernel on ``arrays`` (points, and directions for a dot product).
+
+    numpy arrays travel to the device and the result back: numpy in, numpy out.
+    """
+    import cupy
+
+    points, *directions = (cupy.ascontiguousarray(cupy.asarray(a)) for a in arrays)
+    n = shape[0]
+    out = cupy.empty(shape, dtype=cupy.float64)
+    if directions:
+        step = 0 if directions[0].shape[0] == 1 else directions[0].shape[1]
+        arguments = (points, directions[0], np.int64(step), out, np.int64(n))
+    else:
+        arguments = (points, out, np.int64(n))
+    launch(kernel, n, arguments)
+    return out if is_cupy_array(arrays[0]) else cupy.asnumpy(out)
+
+
+def _device_array(array, name: str):
+    """A CuPy array as float64, checked finite on the device (messages built on the host)."""
+    import cupy
+
+    if array.dtype.kind not in "biuf":
+        msg = f"{name} must be an array of float64 numbers, got dtype {array.dtype}"
+        raise TypeError(msg)
+    array = array.astype(cupy.float64, copy=False)
+    if not bool(cupy.isfinite(array).all()):
+        check_finite_array(cupy.asnumpy(array), name)  # raises, naming the first bad entry
+    return array
+
+
+def _namespace(array):
+    """cupy for a CuPy array, else numpy."""
+    if is_cupy_array(array):
+        import cupy
+
+        return cupy
+    return np
+
+
+def _host(array):
+    return array.get() if is_cupy_array(array) else array
+
+
+def _like(out: np.ndarray, points):
+    """``out`` on the device of ``points``."""
+    return _namespace(points).asarray(out)
+
+
+def _size(X) -> int:
+    return int(X.size) if is_cupy_array(X) else int(np.size(X))

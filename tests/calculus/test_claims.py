@@ -16,7 +16,8 @@ def test_every_calculus_claim_passes():
     names = {r.claim.name for r in results}
     assert len(results) >= 5
     assert {"seed-example", "directional-is-gradient-dot-unit", "complex-step-ulp",
-            "max-directional-is-gradient-norm", "level-directions-zero-derivative"} <= names
+            "max-directional-is-gradient-norm", "level-directions-zero-derivative",
+            "jvp-linear", "complex-step-catalogue", "richardson-catalogue"} <= names
     failed = [(r.claim.name, r.message) for r in results if not r.passed]
     assert not failed
 
@@ -31,3 +32,8 @@ def test_simulated_claim_has_an_estimate():
     assert result.simulated is not None and result.simulated.samples == 20_000
     low, high = result.interval
     assert low <= float(result.symbolic) <= high
+
+
+def test_catalogue_starts_with_the_seed_example():
+    (result,) = claims.run("calculus", names=["complex-step-catalogue"])
+    assert str(result.symbolic[0]) == "22/5" and len(result.symbolic) == 6
