@@ -46,7 +46,9 @@ __all__ = [
     "probabilities",
     "psd_matrices",
     "seeds",
+    "simple_walks",
     "spd_matrices",
+    "step_laws",
 ]
 
 _FLOAT_WIDTHS = {16: np.float16, 32: np.float32, 64: np.float64}
@@ -926,3 +928,110 @@ def indefinite_matrices(
     return matrices()
 
 
+
+
+# --- random walks (mathkit.walks) ---------------------------------------------------
+
+
+def step_laws(
+    exact: bool = False,
+    *,
+    min_step: int = -3,
+    max_step: int = 3,
+    max_size: int = 4,
+) -> st.SearchStrategy:
+    """Finite integer step laws ``{step: probability}`` for :class:`mathkit.walks.Walk`.
+
+    Parameters
+    ----------
+    exact : bool, default False
+        Draw :class:`fractions.Fraction` probabilities (summing to exactly 1)
+        instead of floats (summing to 1 within rounding).
+    min_step, max_step : int, default -3 and 3
+        The steps are distinct integers in ``[min_step, max_step]``.
+    max_size : int, default 4
+        Most steps in a law (at least 1 step is drawn).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of dict
+        Every probability is positive.
+
+    Raises
+    ------
+    TypeError
+        If a bound or ``max_size`` is not an integer.
+    ValueError
+        If ``min_step > max_step`` or ``max_size < 1``.
+
+    Examples
+    --------
+    >>> from hypothesis import given
+    >>> @given(step_laws(exact=True))
+    ... def test_sums_to_one(law):
+    ...     assert sum(law.values()) == 1 and min(law.values()) > 0
+    >>> test_sums_to_one()
+    """
+    for value, name in ((min_step, "min_step"), (max_step, "max_step")):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            msg = f"{name} must be an integer, got {_describe(value)}"
+            raise TypeError(msg)
+    if min_step > max_step:
+        msg = f"min_step must be <= max_step, got min_step={min_step}, max_step={max_step}"
+        raise ValueError(msg)
+    max_size = check_positive_integer(max_size, "max_size")
+    max_size = min(max_size, max_step - min_step + 1)
+    steps = st.lists(st.integers(min_step, max_step), min_size=1, max_size=max_size,
+                     unique=True)
+
+    @st.composite
+    def laws(draw):
+        chosen = sorted(draw(steps))
+        weights = draw(st.lists(st.integers(1, 20), min_size=len(chosen),
+                                max_size=len(chosen)))
+        total = sum(weights)
+        if exact:
+            return {s: Fraction(w, total) for s, w in zip(chosen, weights, strict=True)}
+        return {s: w / total for s, w in zip(chosen, weights, strict=True)}
+
+    return laws()
+
+
+def simple_walks(exact: bool = False, *, allow_degenerate: bool = False) -> st.SearchStrategy:
+    """Simple random walks :class:`mathkit.walks.SimpleWalk` with a drawn ``p``.
+
+    Parameters
+    ----------
+    exact : bool, default False
+        Draw ``p`` as a :class:`fractions.Fraction` (denominator at most 20),
+        else as a float.
+    allow_degenerate : bool, default False
+        Allow ``p = 0`` and ``p = 1``.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy of SimpleWalk
+
+    Raises
+    ------
+    TypeError
+        If ``exact`` or ``allow_degenerate`` is not a bool.
+
+    Examples
+    --------
+    >>> from hypothesis import given
+    >>> @given(simple_walks(exact=True))
+    ... def test_p_plus_q(walk):
+    ...     assert walk.p + walk.q == 1 and 0 < walk.p < 1
+    >>> test_p_plus_q()
+    """
+    from mathkit.walks import SimpleWalk
+
+    for value, name in ((exact, "exact"), (allow_degenerate, "allow_degenerate")):
+        if not isinstance(value, bool):
+            msg = f"{name} must be True or False, got {_describe(value)}"
+            raise TypeError(msg)
+    inner = not allow_degenerate
+    p = probabilities(exact=exact, exclude_min=inner, exclude_max=inner,
+                      max_denominator=20 if exact else None)
+    return p.map(SimpleWalk)

@@ -286,3 +286,61 @@ def test_missing_hypothesis_says_what_to_install(monkeypatch):
     monkeypatch.delitem(sys.modules, "mathkit.testing")
     with pytest.raises(ImportError, match=r"pip install 'mathkit\[test\]'"):
         importlib.import_module("mathkit.testing")
+
+
+# --- step_laws and simple_walks (mathkit.walks) --------------------------------
+
+
+@given(st.data())
+def test_step_laws_are_valid_walk_laws(data):
+    from mathkit.testing import step_laws
+    from mathkit.walks import Walk
+
+    exact = data.draw(st.booleans())
+    law = data.draw(step_laws(exact=exact, min_step=-2, max_step=5, max_size=3))
+    assert 1 <= len(law) <= 3
+    assert all(-2 <= s <= 5 for s in law)
+    assert all(v > 0 for v in law.values())
+    if exact:
+        assert all(isinstance(v, Fraction) for v in law.values()) and sum(law.values()) == 1
+    else:
+        assert math.isclose(math.fsum(law.values()), 1.0, abs_tol=1e-14)
+    assert Walk(law).law == law  # accepted by the walk's own validation
+
+
+def test_step_laws_reach_single_and_full_supports():
+    from mathkit.testing import step_laws
+
+    assert len(find(step_laws(min_step=0, max_step=1), lambda law: len(law) == 2)) == 2
+    assert find(step_laws(min_step=4, max_step=4), lambda law: True) == {4: 1.0}
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"min_step": 1.5}, TypeError, "min_step must be an integer"),
+    ({"min_step": 2, "max_step": 1}, ValueError, "min_step must be <= max_step"),
+    ({"max_size": 0}, ValueError, "max_size must be a positive integer"),
+])
+def test_step_laws_bad_arguments(kwargs, error, match):
+    from mathkit.testing import step_laws
+
+    with pytest.raises(error, match=match):
+        step_laws(**kwargs)
+
+
+@given(st.data())
+def test_simple_walks(data):
+    from mathkit.testing import simple_walks
+    from mathkit.walks import SimpleWalk
+
+    exact = data.draw(st.booleans())
+    walk = data.draw(simple_walks(exact=exact))
+    assert isinstance(walk, SimpleWalk) and 0 < walk.p < 1
+    assert walk.is_exact == exact
+
+
+def test_simple_walks_degenerate_and_bad_arguments():
+    from mathkit.testing import simple_walks
+
+    assert find(simple_walks(exact=True, allow_degenerate=True), lambda w: w.p == 1).p == 1
+    with pytest.raises(TypeError, match="exact must be True or False"):
+        simple_walks(exact=1)

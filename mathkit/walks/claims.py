@@ -325,3 +325,561 @@ register(Claim(
     numeric=_passage_mean_numeric,
     rtol=1e-12,
 ))
+
+
+# ---------------------------------------------------------------- generating functions,
+# ruin, limit laws and Z^d (issue 3, items 2, 5, 6, 7)
+
+PGF_P = Fraction(3, 10)
+PGF_TERMS = 41
+
+
+def _first_return_coefficients():
+    import sympy
+
+    from mathkit.walks.pgf import first_return_pgf
+
+    walk = SimpleWalk(sympy.Rational(PGF_P.numerator, PGF_P.denominator))
+    return first_return_pgf(walk).coefficients(PGF_TERMS).values
+
+
+def _first_return_pmf():
+    return tuple(float(v) for v in SimpleWalk(float(PGF_P)).first_return().pmf(
+        np.arange(PGF_TERMS)))
+
+
+register(Claim(
+    name="first-return-pgf-coefficients",
+    area=AREA,
+    statement="[s^n] F(s) = P(T_0 = n), F = 1 - sqrt(1 - 4pq s^2) = 1 - 1/U(s): the binomial "
+              "series (exact, p = 3/10) vs the float first-return pmf, n <= 40",
+    symbolic=_first_return_coefficients,
+    numeric=_first_return_pmf,
+    rtol=1e-13,
+))
+
+
+def _lagrange_coefficients():
+    import sympy
+
+    from mathkit.walks.pgf import first_passage_pgf
+
+    p = sympy.Symbol("p")
+    values = first_passage_pgf(SimpleWalk(p), 3).coefficients(PGF_TERMS).values
+    return tuple(sympy.sympify(v).subs(p, sympy.Rational(2, 5)) for v in values)
+
+
+def _fft_coefficients():
+    from mathkit.walks.pgf import first_passage_pgf
+
+    return tuple(first_passage_pgf(SimpleWalk(0.4), 3).coefficients(PGF_TERMS).values)
+
+
+register(Claim(
+    name="hitting-time-lagrange-inversion",
+    area=AREA,
+    statement="Lagrange inversion of w = s (p + q w^2): [s^n] Phi_3 = (3/n) C(n, (n+3)/2) "
+              "p^((n+3)/2) q^((n-3)/2), symbolic p then p = 2/5, vs the FFT (Cauchy integral) "
+              "coefficients of the float Phi_3",
+    symbolic=_lagrange_coefficients,
+    numeric=_fft_coefficients,
+    atol=1e-12,
+    rtol=0.0,
+))
+
+RUIN_P, RUIN_START, RUIN_TARGET = Fraction(9, 20), 4, 10
+RUIN_WALKS, RUIN_STEPS = 20_000, 500
+
+
+def _ruin_formula():
+    r = (1 - RUIN_P) / RUIN_P
+    return (r**RUIN_START - r**RUIN_TARGET) / (1 - r**RUIN_TARGET)
+
+
+def _ruin_numeric():
+    from mathkit.walks.pgf import ruin_time_pgf
+
+    # E[s^T; ruin] at s = 1 from the polynomials B_k, not from the closed form
+    return float(ruin_time_pgf(SimpleWalk(float(RUIN_P)), RUIN_START, RUIN_TARGET, "zero")(1.0))
+
+
+def _ruin_paths():
+    from mathkit.walks import sample_paths
+
+    paths = RUIN_START + sample_paths(SimpleWalk(float(RUIN_P)), RUIN_STEPS, RUIN_WALKS,
+                                      rng=SIMULATION_SEED)
+    hit = (paths <= 0) | (paths >= RUIN_TARGET)
+    first = np.argmax(hit, axis=1)
+    return paths[np.arange(RUIN_WALKS), first], first
+
+
+def _ruin_simulated():
+    ends, _ = _ruin_paths()
+    return Estimate.from_samples((ends <= 0).astype(np.float64))
+
+
+register(Claim(
+    name="ruin-probability",
+    area=AREA,
+    statement="gambler's ruin: P(ruin) = (r^a - r^N)/(1 - r^N), r = q/p (p = 9/20, a = 4, "
+              "N = 10) vs E[s^T; ruin] at s = 1 from the PGF, vs 20,000 simulated games",
+    symbolic=_ruin_formula,
+    numeric=_ruin_numeric,
+    simulated=_ruin_simulated,
+    rtol=1e-13,
+))
+
+
+def _fair_duration_exact():
+    return Fraction(RUIN_START * (RUIN_TARGET - RUIN_START))
+
+
+def _fair_duration_numeric():
+    table = SimpleWalk(0.5).ruin(RUIN_START, RUIN_TARGET).duration().table()
+    return math.fsum(table.values * table.probabilities)
+
+
+def _fair_duration_simulated():
+    from mathkit.walks import sample_paths
+
+    paths = RUIN_START + sample_paths(SimpleWalk(0.5), RUIN_STEPS, RUIN_WALKS,
+                                      rng=SIMULATION_SEED)
+    first = np.argmax((paths <= 0) | (paths >= RUIN_TARGET), axis=1)
+    return Estimate.from_samples(first.astype(np.float64))
+
+
+register(Claim(
+    name="ruin-fair-duration",
+    area=AREA,
+    statement="fair game: E[T] = a (N - a) (a = 4, N = 10: 24) vs sum t P(T = t) over the "
+              "float duration law (dynamic programme), vs 20,000 simulated games",
+    symbolic=_fair_duration_exact,
+    numeric=_fair_duration_numeric,
+    simulated=_fair_duration_simulated,
+    rtol=1e-13,
+))
+
+
+def _ruin_pgf_coefficients():
+    from mathkit.walks.pgf import ruin_time_pgf
+
+    return ruin_time_pgf(SimpleWalk(RUIN_P), RUIN_START, RUIN_TARGET).coefficients(60).values
+
+
+def _duration_pmf():
+    law = SimpleWalk(float(RUIN_P)).ruin(RUIN_START, RUIN_TARGET).duration()
+    return tuple(float(v) for v in law.pmf(np.arange(60)))
+
+
+register(Claim(
+    name="ruin-time-pgf-coefficients",
+    area=AREA,
+    statement="[s^n] of the ruin-time PGF ((ps)^(N-a) B_a + (qs)^a B_(N-a)) / B_N (exact power "
+              "series division) = P(T = n) from the float absorbing-chain programme, n < 60",
+    symbolic=_ruin_pgf_coefficients,
+    numeric=_duration_pmf,
+    rtol=1e-13,
+))
+
+DIFFUSION_V, DIFFUSION_D, DIFFUSION_DT = Fraction(1), Fraction(1, 2), 1e-12
+
+
+def _diffusion_symbolic():
+    import sympy
+
+    from mathkit.walks.limits import diffusion_limit
+
+    derivation = diffusion_limit()
+    names = derivation.symbols
+    values = {names["v"]: sympy.Rational(DIFFUSION_V), names["D"]: sympy.Rational(DIFFUSION_D)}
+    exponent = sympy.expand(derivation.exponent.subs(values))
+    k = names["k"]
+    # the third entry, the PDE residual of the Gaussian, must be the number 0
+    return (sympy.im(exponent.coeff(k, 1)), -exponent.coeff(k, 2), derivation.residual)
+
+
+def _diffusion_numeric():
+    from mathkit.walks.limits import drift_diffusion
+
+    dx = math.sqrt(2 * float(DIFFUSION_D) * DIFFUSION_DT)
+    p = 0.5 * (1 + float(DIFFUSION_V) * DIFFUSION_DT / dx)
+    result = drift_diffusion(SimpleWalk(p), dx, DIFFUSION_DT)
+    return (float(result.drift), float(result.diffusion), 0.0)
+
+
+register(Claim(
+    name="diffusion-equation",
+    area=AREA,
+    statement="dP/dt = -v dP/dx + D d2P/dx2: sympy's limit of log(phi(k))/dt is i k v - D k^2 "
+              "(and the Gaussian N(vt, 2Dt) solves the PDE: residual 0); v = 1, D = 1/2 vs "
+              "drift_diffusion of the walk with p - q = v dt/dx, dx^2 = 2 D dt, dt = 1e-12",
+    symbolic=_diffusion_symbolic,
+    numeric=_diffusion_numeric,
+    rtol=1e-9,
+))
+
+
+register(Claim(
+    name="polya-d3-watson",
+    area=AREA,
+    statement="Polya, d = 3: 1 - 1/m(3), m(3) = int_0^inf e^-t I_0(t/3)^3 dt (mpmath quadrature, "
+              "30 digits) = Watson's Gamma(1/24) Gamma(5/24) Gamma(7/24) Gamma(11/24) form "
+              "= 0.3405373296",
+    symbolic=lambda: _polya_watson(),
+    numeric=lambda: _polya_quadrature(),
+    rtol=1e-15,
+))
+
+
+def _polya_watson():
+    from mathkit.walks.lattice import lattice_return_probability_watson
+
+    return lattice_return_probability_watson(30)
+
+
+def _polya_quadrature():
+    from mathkit.walks.lattice import lattice_return_probability
+
+    return lattice_return_probability(3)
+
+
+def _local_limit_ratio():
+    from mathkit.walks.limits import local_limit_error
+
+    walk = SimpleWalk(0.5)
+    return local_limit_error(walk, 1600).max_abs_error / local_limit_error(walk, 6400).max_abs_error
+
+
+register(Claim(
+    name="local-limit-error-rate",
+    area=AREA,
+    statement="local limit theorem, p = 1/2: max_k |P(S_n = k) - 2 phi(k/sqrt n)/sqrt n| is "
+              "O(n^-3/2): the error at n = 1600 over the error at 6400 is 4^(3/2) = 8",
+    symbolic=lambda: 8,
+    numeric=_local_limit_ratio,
+    rtol=2e-3,
+))
+
+
+def _range_exact():
+    from mathkit.walks.lattice import expected_range
+
+    return expected_range(SimpleWalk(Fraction(1, 2)), 400)
+
+
+def _range_numeric():
+    from mathkit.walks.lattice import expected_range
+
+    return float(expected_range(SimpleWalk(0.5), 400))
+
+
+def _range_simulated():
+    from mathkit.walks import simulate
+
+    counts = simulate(SimpleWalk(0.5), 400, SIMULATION_SAMPLES, ["range"],
+                      rng=SIMULATION_SEED)["range"]
+    return Estimate.from_samples(np.repeat(counts.values.astype(np.float64), counts.counts))
+
+
+register(Claim(
+    name="expected-range",
+    area=AREA,
+    statement="E R_n = sum_(k <= n) P(T_0 > k) (exact Fractions, p = 1/2, n = 400; "
+              "~ sqrt(8n/pi) + 1/2) vs the float sum, vs 200,000 simulated ranges",
+    symbolic=_range_exact,
+    numeric=_range_numeric,
+    simulated=_range_simulated,
+    rtol=1e-13,
+))
+
+
+def _range_asymptotic_ratio():
+    from mathkit.walks.lattice import expected_range, expected_range_asymptotic
+
+    n = 10**6
+    return float(expected_range(SimpleWalk(0.5), n) - 0.5) / float(expected_range_asymptotic(n))
+
+
+register(Claim(
+    name="expected-range-asymptotic",
+    area=AREA,
+    statement="(E R_n - 1/2) / sqrt(8n/pi) -> 1 for p = 1/2 (numeric at n = 10^6)",
+    symbolic=lambda: 1,
+    numeric=_range_asymptotic_ratio,
+    rtol=1e-3,
+))
+
+
+# ---------------------------------------------------------------- arcsine laws, returns, ballots
+#
+# Issue 3, items 3-4: last zero, time positive, number of returns, ballot counts, general
+# step laws. Exact sides in Fractions from classical formulas; numeric sides from the float
+# laws of mathkit.walks.extremes and mathkit.walks.passage; simulated sides from simulate().
+
+ARCSINE_STEPS = 20
+
+
+def _arcsine_point(n: int, k: int) -> Fraction:
+    """u_2k u_{2n-2k} for the symmetric walk, exactly (n, k in half-steps)."""
+    return _binomial_point(2 * k, 0) * _binomial_point(2 * n - 2 * k, 0)
+
+
+register(Claim(
+    name="arcsine-last-zero",
+    area=AREA,
+    statement="discrete arcsine law: P(L_2n = 2k) = u_2k u_{2n-2k} for the last zero of the "
+              "symmetric walk (n = 10, k = 3): exact vs SimpleWalk(0.5).last_zero(20) vs "
+              "simulated last zeros",
+    symbolic=lambda: _arcsine_point(ARCSINE_STEPS // 2, 3),
+    numeric=lambda: float(SimpleWalk(0.5).last_zero(ARCSINE_STEPS).pmf(6)),
+    simulated=_frequency("last_zero", 6),
+    rtol=1e-13,
+))
+
+
+def _time_positive_law():
+    return tuple(float(v) for v in SimpleWalk(0.5).time_positive(40).probabilities)
+
+
+register(Claim(
+    name="arcsine-time-positive",
+    area=AREA,
+    statement="Chung-Feller / Sparre Andersen: the time positive N_2n (Feller's count) has the "
+              "law of the last zero, u_2k u_{2n-2k}; all k for n = 20 (exact vs float law)",
+    symbolic=lambda: tuple(_arcsine_point(20, k) for k in range(21)),
+    numeric=_time_positive_law,
+    rtol=1e-13,
+))
+
+
+register(Claim(
+    name="returns-law",
+    area=AREA,
+    statement="number of returns: P(R_2n = j) = P(S_{2n-j} = j) for the symmetric walk "
+              "(Feller III.7; n = 10, j = 2): exact vs SimpleWalk(0.5).returns(20) vs "
+              "simulated returns",
+    symbolic=lambda: _binomial_point(ARCSINE_STEPS - 2, 2),
+    numeric=lambda: float(SimpleWalk(0.5).returns(ARCSINE_STEPS).pmf(2)),
+    simulated=_frequency("returns", 2),
+    rtol=1e-13,
+))
+
+BALLOT_VOTES = (30, 12)
+
+
+def _ballot_simulated():
+    a, b = BALLOT_VOTES
+    rng = np.random.default_rng(SIMULATION_SEED)
+    votes = np.repeat([1, -1], [a, b])
+    orders = rng.permuted(np.tile(votes, (SIMULATION_SAMPLES // 4, 1)), axis=1)
+    ahead = (np.cumsum(orders, axis=1) > 0).all(axis=1)
+    return Estimate.from_samples(ahead.astype(np.float64))
+
+
+def _ballot_numeric():
+    from mathkit.walks import ballot
+
+    a, b = BALLOT_VOTES
+    return ballot(a, b) / math.comb(a + b, a)
+
+
+register(Claim(
+    name="ballot-theorem",
+    area=AREA,
+    statement="ballot theorem: with a = 30 votes for A and b = 12 for B counted in random "
+              "order, A leads throughout with probability (a - b)/(a + b) = 3/7: exact vs "
+              "ballot(a, b) / C(a + b, a) vs 50,000 random orders",
+    symbolic=lambda: Fraction(BALLOT_VOTES[0] - BALLOT_VOTES[1], sum(BALLOT_VOTES)),
+    numeric=_ballot_numeric,
+    simulated=_ballot_simulated,
+    rtol=1e-14,
+))
+
+SKIP_FREE_LAW = {-2: Fraction(1, 4), 0: Fraction(1, 4), 1: Fraction(1, 2)}
+SKIP_FREE_STEPS = 25
+
+
+def _hitting_time_exact():
+    from mathkit.walks import Walk
+
+    walk = Walk(SKIP_FREE_LAW)
+    return tuple(Fraction(3, n) * walk.position(n).pmf(3) for n in range(1, SKIP_FREE_STEPS + 1))
+
+
+def _hitting_time_dynamic():
+    from mathkit.walks import Walk
+
+    walk = Walk({s: float(v) for s, v in SKIP_FREE_LAW.items()})
+    return tuple(walk.first_passage(3, n_max=SKIP_FREE_STEPS).table().probabilities.tolist())
+
+
+register(Claim(
+    name="general-hitting-time",
+    area=AREA,
+    statement="hitting-time theorem for a general upward skip-free walk (steps -2, 0, 1 w.p. "
+              "1/4, 1/4, 1/2): P(T_3 = n) = (3/n) P(S_n = 3) in Fractions vs the float dynamic "
+              "program on the killed walk, n = 1..25",
+    symbolic=_hitting_time_exact,
+    numeric=_hitting_time_dynamic,
+    rtol=1e-13,
+    atol=1e-300,
+))
+
+
+def _lazy_return_probability():
+    from mathkit.walks import Walk
+
+    return float(Walk({-1: 0.5, 0: 0.1, 1: 0.4}).return_probability())
+
+
+register(Claim(
+    name="general-return-probability",
+    area=AREA,
+    statement="return probability of a lazy walk (-1, 0, +1 w.p. 0.5, 0.1, 0.4): "
+              "h + (1 - h)(1 - |p' - q'|) = 9/10 vs 1 - 1/G(0), G(0) by the Fourier integral "
+              "of Walk.return_probability()",
+    symbolic=lambda: Fraction(9, 10),
+    numeric=_lazy_return_probability,
+    rtol=1e-13,
+))
+
+
+HALF_NORMAL_STEPS = 10**6
+
+
+def _half_normal_exact():
+    import sympy
+
+    return sympy.erf(1 / sympy.sqrt(2))
+
+
+def _half_normal_numeric():
+    n = HALF_NORMAL_STEPS
+    return float(SimpleWalk(0.5).maximum(n).cdf(math.isqrt(n)))
+
+
+register(Claim(
+    name="half-normal-maximum",
+    area=AREA,
+    statement="M_n / sqrt(n) -> |Z| for the symmetric walk: P(M_n <= sqrt(n)) at n = 10^6 "
+              "(exact law, reflection) vs erf(1/sqrt 2); the gap is O(1/sqrt(n))",
+    symbolic=_half_normal_exact,
+    numeric=_half_normal_numeric,
+    rtol=2e-3,
+))
+
+
+# ---------------------------------------------------------------- simulated path laws, biased walk
+#
+# Exact side: all 2^12 paths of the walk with p = 3/10 enumerated in Fractions; numeric side:
+# the float laws SimpleWalk(0.3).returns / .time_positive / .last_zero; simulated side: the
+# frequency among walks of mathkit.walks.simulate (fixed seed; one 53-bit uniform a step).
+
+BIASED_STEPS = 12
+BIASED_P = Fraction(3, 10)
+
+
+def _enumerated_probability(statistic: str, value: int) -> Fraction:
+    """P(statistic = value) over the 2^12 paths of the p = 3/10 walk, exactly."""
+    import itertools
+
+    total = Fraction(0)
+    for bits in itertools.product((1, -1), repeat=BIASED_STEPS):
+        path = list(itertools.accumulate(bits, initial=0))
+        zeros = [k for k in range(1, BIASED_STEPS + 1) if path[k] == 0]
+        observed = {
+            "returns": len(zeros),
+            "last_zero": zeros[-1] if zeros else 0,
+            "time_positive": sum(path[k] > 0 or path[k - 1] > 0
+                                 for k in range(1, BIASED_STEPS + 1)),
+        }[statistic]
+        if observed == value:
+            total += BIASED_P ** bits.count(1) * (1 - BIASED_P) ** bits.count(-1)
+    return total
+
+
+def _biased_frequency(statistic: str, value: int):
+    def simulate_frequency():
+        from mathkit.walks import simulate
+
+        counts = simulate(SimpleWalk(float(BIASED_P)), BIASED_STEPS, PATH_WALKS, [statistic],
+                          rng=SIMULATION_SEED)[statistic]
+        hits = int(counts.counts[counts.values == value].sum())
+        return Estimate.from_samples(np.repeat([1.0, 0.0], [hits, counts.total - hits]))
+
+    return simulate_frequency
+
+
+def _biased_path_claim(name: str, statement: str, statistic: str, value: int) -> None:
+    register(Claim(
+        name=name, area=AREA, statement=statement,
+        symbolic=lambda: _enumerated_probability(statistic, value),
+        numeric=lambda: float(getattr(SimpleWalk(float(BIASED_P)), statistic)(
+            BIASED_STEPS).pmf(value)),
+        simulated=_biased_frequency(statistic, value), rtol=1e-12,
+    ))
+
+
+_biased_path_claim(
+    "simulated-returns-biased",
+    "returns to 0: P(R_12 = 2) for p = 3/10 by enumerating the 2^12 paths, the law of "
+    "SimpleWalk.returns and simulated walks agree",
+    "returns", 2,
+)
+_biased_path_claim(
+    "simulated-time-positive-biased",
+    "time positive (Feller): P(N_12 = 4) for p = 3/10 by enumerating the 2^12 paths, the law "
+    "of SimpleWalk.time_positive and simulated walks agree",
+    "time_positive", 4,
+)
+_biased_path_claim(
+    "simulated-last-zero-biased",
+    "last zero: P(L_12 = 6) for p = 3/10 by enumerating the 2^12 paths, the law of "
+    "SimpleWalk.last_zero and simulated walks agree",
+    "last_zero", 6,
+)
+
+
+# ---------------------------------------------------------------- walks as a diffusion solver
+
+DIFFUSION_STEPS = 1000  # t = 1, v = 1/2, D = 1/2: dt = 1/1000
+
+
+def _diffusion_variance_exact():
+    import sympy
+
+    v, diffusivity, t = sympy.Rational(1, 2), sympy.Rational(1, 2), sympy.Integer(1)
+    dt = t / DIFFUSION_STEPS
+    dx = sympy.sqrt(2 * diffusivity * dt)
+    p = sympy.Rational(1, 2) + v * dt / (2 * dx)
+    return sympy.nsimplify(sympy.expand(DIFFUSION_STEPS * 4 * p * (1 - p) * dx**2))
+
+
+def _diffusion_variance_numeric():
+    from mathkit.walks.diffusion import walk_scaling
+
+    dx, p = walk_scaling(0.5, 0.5, 1 / DIFFUSION_STEPS)
+    return float(SimpleWalk(p).position(DIFFUSION_STEPS).var()) * dx**2
+
+
+def _diffusion_variance_simulated():
+    from mathkit.walks import simulate
+    from mathkit.walks.diffusion import walk_scaling
+
+    dx, p = walk_scaling(0.5, 0.5, 1 / DIFFUSION_STEPS)
+    endpoint = simulate(SimpleWalk(p), DIFFUSION_STEPS, PATH_WALKS, ["endpoint"],
+                        rng=SIMULATION_SEED)["endpoint"]
+    return Estimate.from_samples(np.repeat((endpoint.values * dx - 0.5) ** 2, endpoint.counts))
+
+
+register(Claim(
+    name="diffusion-walk-variance",
+    area=AREA,
+    statement="the walk scaled to dP/dt = -v P' + D P'' (dx^2 = 2 D dt, p = 1/2 + v dt/(2 dx); "
+              "t = 1, v = D = 1/2, dt = 1/1000) has Var X_t = 2 D t - v^2 t dt = 0.99975: "
+              "sympy, the position law, and the spread of simulated walks about v t",
+    symbolic=_diffusion_variance_exact,
+    numeric=_diffusion_variance_numeric,
+    simulated=_diffusion_variance_simulated,
+    rtol=1e-12,
+))

@@ -1,4 +1,11 @@
-"""First passage and first return of the simple random walk.
+"""First passage and first return; returns to 0 and ballots; general step laws.
+
+Besides the simple walk's passage laws described below, the module holds the
+law of the number of returns to 0 (:func:`returns_law`), the expected number of
+returns (:func:`expected_returns`), ballot counts (:func:`ballot`) and, for a
+general :class:`~mathkit.walks.Walk`, first passage and first return by
+dynamic programming up to a horizon (:class:`HorizonPassageLaw`) and the return
+probability with an error bound (:func:`general_return_probability`).
 
 For the simple walk (steps ``+1`` with probability ``p``, ``-1`` with
 ``q = 1 - p``, ``S_0 = 0``):
@@ -41,13 +48,17 @@ terms then fall geometrically: relative accuracy ~``1e-13`` even deep in the
 tail), else are ``prob_finite() - cdf`` (accurate to ~``1e-16`` absolutely;
 for ``p`` near 1/2 the tail decays slowly, so it is not small). Exact ``p``
 (Fraction or sympy Rational) gives exact values (Fractions, or sympy
-Rationals for a sympy ``p``).
+Rationals for a sympy ``p``). For ``p`` or ``q`` below ``1e-290`` the binomial
+anchors come from ``gammaln`` instead (the double-double kernels would meet
+subnormal numbers; the terms are then so large that ``gammaln``'s absolute
+error is a relative error ~eps): tested down to ``p = 5e-324``.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -55,8 +66,27 @@ import numpy as np
 from mathkit.walks.laws import IntegerLaw, LawTable
 
 __all__ = [
-    "MAX_CDF_STEPS", "MAX_DEFAULT_EXACT_STEPS", "MAX_DEFAULT_STEPS", "PassageTimeLaw",
-    "first_passage_law", "first_return_law", "return_probability",
+    "DEFAULT_GENERAL_EXACT_STEPS",
+    "DEFAULT_GENERAL_STEPS",
+    "MAX_CDF_STEPS",
+    "MAX_DEFAULT_EXACT_STEPS",
+    "MAX_DEFAULT_STEPS",
+    "MAX_EXACT_RETURNS_STEPS",
+    "MAX_GENERAL_STEPS",
+    "MAX_RETURNS_STEPS",
+    "HorizonPassageLaw",
+    "PassageTimeLaw",
+    "ReturnProbability",
+    "ballot",
+    "expected_returns",
+    "first_passage_law",
+    "first_return_law",
+    "general_first_passage",
+    "general_first_return",
+    "general_return_probability",
+    "return_probability",
+    "returns_law",
+    "skip_free_toward",
 ]
 
 #: Cap on the default ``n_max`` for float ``p``.
@@ -336,20 +366,18 @@ class PassageTimeLaw(IntegerLaw):
                 if r == 0:
                     return stats.binom.logpmf(k / 2, k, p) - np.log(k - 1)
                 return np.log(abs(r) / k) + stats.binom.logpmf((k + r) / 2, k, p)
-        from mathkit.walks import _binomial
 
         index = ((k - self._lower) // 2).astype(np.int64)
         offset = index % _ANCHOR
         anchors = self._lower + 2 * (index - offset)
-        out = np.empty(k.shape)
-        for anchor in np.unique(anchors).tolist():
-            where = anchors == anchor
-            if r == 0:
-                value = _binomial.logpmf(anchor, p, np.float64(anchor // 2)) - math.log(anchor - 1)
-            else:
-                value = (math.log(abs(r) / anchor)
-                         + _binomial.logpmf(anchor, p, np.float64((anchor + r) // 2)))
-            out[where] = value
+        unique, inverse = np.unique(anchors, return_inverse=True)
+        if r == 0:
+            values = _binomial_logpmf(unique, p, unique // 2) - np.log(unique - 1.0)
+        else:
+            values = np.log(abs(r) / unique) + _binomial_logpmf(unique, p, (unique + r) // 2)
+        out = values[inverse.reshape(k.shape)]
+        if k.ndim == 1 and k.size > _ANCHOR and np.all(np.diff(index) == 1):
+            return out + self._run_ratios(index, anchors)
         if offset.max() > 0:
             step = np.arange(_ANCHOR - 1)
             before = anchors[:, None] + 2.0 * step[None, :]  # k' = anchor, anchor + 2, ...
@@ -361,6 +389,26 @@ class PassageTimeLaw(IntegerLaw):
                               0.0)
             out += ratios.sum(axis=1)
         return out
+
+    def _run_ratios(self, index: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+        """``log P(T = k) - log P(T = anchor)`` for a run of consecutive lattice points.
+
+        The same sums of at most ``_ANCHOR - 1`` log ratios as in :meth:`_log_pmf_at`, as a
+        cumulative sum along rows of ``_ANCHOR`` points (one row per anchor): ``O(len(k))``.
+        """
+        r, p = self._level, self._p
+        front = int(index[0]) % _ANCHOR
+        rows = -(-(front + index.size) // _ANCHOR)
+        first = int(anchors[0])
+        before = first + 2.0 * (np.arange(rows * _ANCHOR) - 1)  # k' with ratio k' -> k' + 2
+        with np.errstate(divide="ignore", invalid="ignore"):  # column 0 (k' < anchor) is unused
+            if r == 0:
+                ratios = np.log(4.0 * (before - 1)) - np.log(before + 2)
+            else:
+                ratios = np.log(4.0 * before * (before + 1)) - np.log((before + 2) ** 2 - r * r)
+        ratios = (ratios + math.log(p * (1 - p))).reshape(rows, _ANCHOR)
+        ratios[:, 0] = 0.0
+        return np.cumsum(ratios, axis=1).ravel()[front:front + index.size]
 
     def _exact_term(self, k: int) -> Fraction:
         r, p, q = self._level, self._p, self._q
@@ -588,6 +636,53 @@ class PassageTimeLaw(IntegerLaw):
         return LawTable(values, probabilities, omitted)
 
 
+def _binomial_logpmf(n: np.ndarray, p: float, x: np.ndarray) -> np.ndarray:
+    """``log P(Binomial(n, p) = x)`` for arrays ``n`` and ``x``: the terms of
+    :func:`mathkit.walks._binomial.logpmf_dd` (relative error a few eps) with ``n`` varying.
+    """
+    from mathkit.walks import _binomial
+
+    n = np.asarray(n, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float64)
+    if min(p, 1 - p) < _TINY_P:
+        return _direct_binomial_logpmf(n, p, x)
+    out = np.empty(n.shape)
+    inner = (x > 0) & (x < n)
+    for i in np.flatnonzero(~inner).tolist():  # x = 0 or n: a power, done as the scalar does
+        out[i] = _binomial.logpmf(int(n[i]), p, np.float64(x[i]))
+    if inner.any():
+        nf, xi = n[inner], x[inner]
+        yi = nf - xi
+        mean_p, mean_q = _binomial.binomial_means(nf, p)
+        d = _binomial.deviation(xi, mean_p)
+        first = _binomial.bd0(xi, mean_p, d)
+        second = _binomial.bd0(yi, mean_q, (-d[0], -d[1]))
+        small = ((_binomial.stirlerr(nf) - _binomial.stirlerr(xi) - _binomial.stirlerr(yi))
+                 + (0.5 * np.log(nf / xi / yi) - _binomial.LOG_SQRT_2PI))
+        total = _binomial._dd_add((-first[0], -first[1]), (-second[0], -second[1]))
+        hi, lo = _binomial._dd_add(total, (small, np.zeros_like(small)))
+        out[inner] = hi + lo
+    return out
+
+
+#: Below this ``p`` (or ``q``) the double-double kernels of ``_binomial`` meet subnormals.
+_TINY_P = 1e-290
+
+
+def _direct_binomial_logpmf(n: np.ndarray, p: float, x: np.ndarray) -> np.ndarray:
+    """``log C(n, x) + x log p + (n - x) log q`` by ``gammaln``, for ``p`` or ``q`` below 1e-290.
+
+    ``|x log p|`` (or ``|(n - x) log q|``) then exceeds ``660 x``: the absolute
+    error ``~eps n log n`` of the ``gammaln`` terms is a relative error ~eps.
+    """
+    from scipy.special import gammaln
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = gammaln(n + 1) - gammaln(x + 1) - gammaln(n - x + 1)
+        terms = terms + np.where(x > 0, x * math.log(p), 0.0)
+        return terms + np.where(n > x, (n - x) * math.log1p(-p), 0.0)
+
+
 def _log_fraction(value: Fraction) -> float:
     if value == 0:
         return -math.inf
@@ -603,3 +698,619 @@ def first_return_law(walk, n_max=None) -> PassageTimeLaw:
     """The law of ``T_0 = min{n >= 1 : S_n = 0}`` (see :meth:`SimpleWalk.first_return`)."""
     return PassageTimeLaw(walk, 0, n_max)
 
+
+
+# ---------------------------------------------------------------- returns and ballots
+#
+# The j-th return T^(j) is at 2l with probability (pq)^l N(l, j), N(l, j) = 2^j (j / (2l - j))
+# C(2l - j, l) the number of bridges of length 2l with j zeros after time 0, the last at 2l
+# (for p = 1/2 this is Feller's theorem that T^(j) has the law of T_j + j, ch. III.7). Then
+# P(R_n = j) = sum_l P(T^(j) = 2l) P(T_0 > n - 2l).
+
+#: Largest ``n`` for the float law of the number of returns (its cost grows like ``n^2``).
+MAX_RETURNS_STEPS = 20_000
+#: Largest ``n`` for the exact law of the number of returns.
+MAX_EXACT_RETURNS_STEPS = 1_000
+
+
+def returns_law(walk, n):
+    """The law of ``R_n = #{1 <= k <= n : S_k = 0}`` (see :meth:`SimpleWalk.returns`).
+
+    Examples
+    --------
+    >>> from mathkit.walks import SimpleWalk
+    >>> returns_law(SimpleWalk(0.5), 4).pmf([0, 1, 2])
+    array([0.375, 0.375, 0.25 ])
+    """
+    from mathkit.walks.extremes import (
+        _degenerate,
+        _exact_path_law,
+        _exact_pieces,
+        _float_path_law,
+        _float_pieces,
+        check_path_steps,
+    )
+
+    n = check_path_steps(walk, n, "returns")
+    limit = MAX_EXACT_RETURNS_STEPS if walk.is_exact else MAX_RETURNS_STEPS
+    if n > limit:
+        kind = "exact" if walk.is_exact else "float"
+        msg = f"n must be at most {limit} for returns with {kind} p, got {n}"
+        raise ValueError(msg)
+    half = n // 2
+    p = _exact_p(walk) if walk.is_exact else float(walk.p)
+    if p in (0, 1):
+        return _degenerate(walk, n, "returns", 0, half + 1, 1)
+    if walk.is_exact:
+        _, h_plus, h_minus = _exact_pieces(p, n)
+        survivors = [h_plus[m] + h_minus[m] for m in range(n + 1)]
+        return _exact_path_law(walk, n, "returns", _exact_returns(p, n, survivors), 1)
+    _, log_plus, log_minus = _float_pieces(walk, n)
+    return _float_path_law(walk, n, "returns",
+                           _float_returns(p, n, np.logaddexp(log_plus, log_minus)), 1)
+
+
+def _exact_returns(p: Fraction, n: int, survivors) -> list:
+    """``P(R_n = j)`` in Fractions, with integer sums over a common denominator."""
+    half = n // 2
+    weights = [(p * (1 - p)) ** m * survivors[n - 2 * m] for m in range(half + 1)]
+    denominator = math.lcm(*(w.denominator for w in weights))
+    numerators = [w.numerator * (denominator // w.denominator) for w in weights]
+    out = [survivors[n]]
+    for j in range(1, half + 1):
+        count, total = 2**j, 0  # N(m, j), starting at m = j
+        for m in range(j, half + 1):
+            total += count * numerators[m]
+            count = count * (2 * m - j) * (2 * m + 1 - j) // ((m + 1) * (m + 1 - j))
+        out.append(Fraction(total, denominator))
+    return out
+
+
+def _float_returns(p: float, n: int, log_survivors: np.ndarray) -> np.ndarray:
+    """``log P(R_n = j)``: the sum over ``m`` in log space, all ``j`` at once per ``m``."""
+    half = n // 2
+    log_pq = math.log(p) + math.log1p(-p)
+    out = np.full(half + 1, -np.inf)
+    out[0] = log_survivors[n]
+    terms = np.arange(half + 1) * (math.log(2.0) + log_pq)  # log P(T^(j) = 2j) = j log 2pq
+    for m in range(1, half + 1):
+        j = np.arange(1, m + 1)
+        out[1:m + 1] = np.logaddexp(out[1:m + 1], terms[1:m + 1] + log_survivors[n - 2 * m])
+        # N(m + 1, j) / N(m, j) = (2l - j)(2l + 1 - j) / ((m + 1)(m + 1 - j))
+        terms[1:m + 1] += log_pq + np.log((2.0 * m - j) * (2.0 * m + 1 - j)
+                                          / ((m + 1.0) * (m + 1.0 - j)))
+    return out
+
+
+def expected_returns(walk, n=None):
+    """``E[R_n] = sum_{k=1}^n P(S_k = 0)``, or the expected number of returns ever.
+
+    See :meth:`SimpleWalk.expected_returns`.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from mathkit.walks import SimpleWalk
+    >>> expected_returns(SimpleWalk(Fraction(1, 2)), 4)
+    Fraction(7, 8)
+    """
+    from mathkit.walks.steps import SimpleWalk
+
+    if not isinstance(walk, SimpleWalk):
+        msg = f"expected_returns is implemented for SimpleWalk only, got {type(walk).__name__}"
+        raise TypeError(msg)
+    p = walk.p
+    if n is None:
+        return _expected_returns_ever(walk)
+    from mathkit._validate import check_nonnegative_integer
+
+    half = check_nonnegative_integer(n, "n") // 2
+    if walk.is_symbolic:
+        import sympy
+
+        return sympy.expand(sum((sympy.binomial(2 * k, k) * (p * (1 - p)) ** k
+                                 for k in range(1, half + 1)), sympy.Integer(0)))
+    if walk.is_exact:
+        pq, u, total = p * (1 - p), 1, 0 * p
+        for k in range(1, half + 1):
+            u = u * pq * Fraction(2 * (2 * k - 1), k)
+            total += u
+        return total
+    if half == 0:
+        return np.float64(0.0)
+    times = 2.0 * np.arange(1, half + 1)
+    return np.float64(math.fsum(np.exp(walk.first_return().logpmf(times) + np.log(times - 1))))
+
+
+def _expected_returns_ever(walk):
+    """``sum_{k >= 1} u_k = U(1) - 1 = 1 / |p - q| - 1``; inf for ``p = 1/2``."""
+    p = walk.p
+    if walk.is_symbolic:
+        import sympy
+
+        return 1 / sympy.Abs(2 * p - 1) - 1
+    drift = abs(2 * p - 1)
+    if drift == 0:
+        return np.float64(np.inf)
+    if walk.is_exact:
+        return 1 / drift - 1
+    return np.float64(1.0 / drift - 1.0)
+
+
+def ballot(a, b) -> int:
+    """The ballot number: paths with ``a`` up-steps and ``b`` down-steps that stay above 0.
+
+    The number of paths from ``(0, 0)`` to ``(a + b, a - b)`` with ``S_k > 0``
+    for ``k = 1, ..., a + b``.
+
+    Parameters
+    ----------
+    a, b : int
+        Numbers of up and down steps, ``a, b >= 0``.
+
+    Returns
+    -------
+    int
+        ``(a - b) / (a + b) C(a + b, a)`` for ``a > b``; 0 for ``a <= b`` when
+        ``a + b >= 1``; 1 for ``a = b = 0`` (the empty path, vacuously).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``a`` or ``b`` is not a non-negative integer.
+
+    Notes
+    -----
+    Bertrand's ballot theorem (1887): if candidate A gets ``a`` votes and B
+    gets ``b < a``, counted in random order, A leads throughout with
+    probability ``(a - b) / (a + b)``. Proof by the reflection principle:
+    Feller 1968, ch. III.1. The count is computed in exact integers.
+
+    Examples
+    --------
+    >>> ballot(3, 1), ballot(2, 2), ballot(5, 0)
+    (2, 0, 1)
+    """
+    from mathkit._validate import check_nonnegative_integer
+
+    a = check_nonnegative_integer(a, "a")
+    b = check_nonnegative_integer(b, "b")
+    if a + b == 0:
+        return 1
+    if a <= b:
+        return 0
+    return (a - b) * math.comb(a + b, a) // (a + b)
+
+
+# ---------------------------------------------------------------- general step laws
+#
+# Walk(law) with any finite integer step law. First passage and first return by dynamic
+# programming on the killed walk: the law of S_t on {T > t}, one convolution with the step
+# law per step, the mass arriving at the level recorded and removed. Exact input runs in
+# integers over the common denominator D^t (D the lcm of the step denominators).
+
+#: Default ``n_max`` of the general-walk passage laws (floats; exact input).
+DEFAULT_GENERAL_STEPS = 1_000
+DEFAULT_GENERAL_EXACT_STEPS = 200
+#: Largest ``n_max`` of the general-walk dynamic programs (the cost grows like ``n_max^2``).
+MAX_GENERAL_STEPS = 20_000
+
+
+@dataclass(frozen=True)
+class ReturnProbability:
+    """``P(T_0 < inf)`` of a general walk, with a bound on its numerical error.
+
+    Attributes
+    ----------
+    value : float or Fraction
+        The return probability (exactly 1 for a walk of mean 0).
+    error : float
+        Estimated bound on ``|value - P(T_0 < inf)|``: 0 when exact, else
+        propagated from the quadrature's error estimate.
+    mean_return_visits : float
+        ``G(0) = sum_{n >= 0} P(S_n = 0)``, ``inf`` for a recurrent walk.
+    """
+
+    value: object
+    error: float
+    mean_return_visits: float
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+
+def _step_table(walk):
+    """(steps, probabilities) of positive probability; Fractions for exact laws."""
+    steps, probabilities = [], []
+    for step, value in walk.law.items():
+        if value == 0:
+            continue
+        steps.append(step)
+        if walk.is_exact:
+            value = Fraction(int(value.p), int(value.q)) if hasattr(value, "q") else value
+            probabilities.append(Fraction(value))
+        else:
+            probabilities.append(float(value))
+    return steps, probabilities
+
+
+def general_return_probability(walk) -> ReturnProbability:
+    """``P(T_0 < inf)`` for a :class:`Walk` (see :meth:`Walk.return_probability`).
+
+    Examples
+    --------
+    >>> from mathkit.walks import Walk
+    >>> result = general_return_probability(Walk({-1: 0.3, 1: 0.7}))
+    >>> round(float(result), 12), result.error < 1e-12  # 1 - |p - q| = 0.6
+    (0.6, True)
+    """
+    steps, probabilities = _step_table(walk)
+    mean = sum(s * w for s, w in zip(steps, probabilities, strict=True))
+    if mean == 0:
+        return ReturnProbability(Fraction(1) if walk.is_exact else np.float64(1.0), 0.0,
+                                 math.inf)
+    from scipy.integrate import quad
+
+    divisor = math.gcd(*steps)  # the walk lives on divisor * Z: rescale it to span Z
+    s = np.array(steps, dtype=np.float64) / divisor
+    w = np.array(probabilities, dtype=np.float64)
+    mu = float(mean) / divisor
+    second = float(w @ s**2)
+
+    def real_part(t: float) -> float:  # Re 1/(1 - phi(t)), 1 - cos written without cancellation
+        a = float(w @ (2.0 * np.sin(s * t / 2) ** 2))
+        b = float(w @ np.sin(s * t))
+        return a / (a * a + b * b)
+
+    width = min(math.pi, 10.0 * abs(mu) / second)
+    pieces = [quad(real_part, lo, hi, limit=200, epsabs=1e-15, epsrel=1e-13)
+              for lo, hi in ((0.0, width), (width, math.pi)) if hi > lo]
+    green = 1.0 / (2.0 * abs(mu)) + sum(value for value, _ in pieces) / math.pi
+    green_error = sum(error for _, error in pieces) / math.pi + 4e-16 * green
+    return ReturnProbability(np.float64(1.0 - 1.0 / green), green_error / green**2 + 2e-16,
+                             green)
+
+
+def _integer_weights(probabilities) -> tuple[list[int], int]:
+    """Exact step probabilities as integers over their common denominator ``D``."""
+    denominator = math.lcm(*(p.denominator for p in probabilities))
+    return [int(p * denominator) for p in probabilities], denominator
+
+
+def _killed_walk(walk, level: int, n_max: int) -> list:
+    """``P(T = t)``, ``t = 1..n_max``, for ``T = min{t >= 1 : S_t = level}``, by the killed walk.
+
+    Positions are kept on ``[n_max min(steps), n_max max(steps)]`` and only the
+    active range (reachable in ``t`` steps) is convolved: ``O(n_max^2 len(steps))``.
+    """
+    steps, probabilities = _step_table(walk)
+    low, high = min(0, *steps), max(0, *steps)
+    origin = -n_max * low
+    size = n_max * (high - low) + 1
+    exact = walk.is_exact
+    if exact:
+        weights, denominator = _integer_weights(probabilities)
+        mass = np.zeros(size, dtype=object)
+        mass[:] = 0
+        mass[origin] = 1
+    else:
+        weights, denominator = probabilities, 1
+        mass = np.zeros(size)
+        mass[origin] = 1.0
+    target = origin + level
+    inside = 0 <= target < size
+    out = []
+    for t in range(1, n_max + 1):
+        first, last = origin + (t - 1) * low, origin + (t - 1) * high + 1  # active before step t
+        new = np.zeros(size, dtype=mass.dtype)
+        if exact:
+            new[:] = 0
+        for step, weight in zip(steps, weights, strict=True):
+            new[first + step:last + step] += weight * mass[first:last]
+        mass = new
+        hit = mass[target] if inside else 0
+        if inside:
+            mass[target] = 0
+        out.append(Fraction(int(hit), denominator**t) if exact else float(hit))
+    return out
+
+
+def _check_horizon(walk, n_max) -> int:
+    from mathkit._validate import check_positive_integer
+
+    if n_max is None:
+        return DEFAULT_GENERAL_EXACT_STEPS if walk.is_exact else DEFAULT_GENERAL_STEPS
+    n_max = check_positive_integer(n_max, "n_max")
+    if n_max > MAX_GENERAL_STEPS:
+        msg = f"n_max must be at most {MAX_GENERAL_STEPS} for a general walk, got {n_max}"
+        raise ValueError(msg)
+    return n_max
+
+
+def skip_free_toward(walk, level: int) -> bool:
+    """True if the walk cannot jump over ``level``: steps ``<= 1`` (``level > 0``) or ``>= -1``."""
+    steps = walk.steps
+    return max(steps) <= 1 if level > 0 else min(steps) >= -1
+
+
+class HorizonPassageLaw(IntegerLaw):
+    """Law of the first passage (``level != 0``) or first return time of a general walk.
+
+    The law is computed by dynamic programming up to the horizon ``n_max``:
+    ``pmf`` and ``cdf`` are exact (for exact walks) or accurate to rounding
+    (floats: sums of non-negative terms, measured relative error ~1e-15 for
+    ``n_max = 1000``) at times ``k <= n_max``. Beyond the horizon, ``pmf`` comes
+    from the hitting-time theorem where the walk cannot skip over the level;
+    anything else past the horizon raises ``ValueError``. ``table()`` holds
+    times ``1..n_max`` and states ``omitted_mass = P(T > n_max)`` (the mass at
+    infinity included). ``sf`` is ``prob_finite() - cdf``, so it raises where
+    :meth:`prob_finite` is not known. There is no ``pgf``: the law is known
+    term by term only. Build it with :meth:`Walk.first_passage` or
+    :meth:`Walk.first_return`.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from mathkit.walks import Walk
+    >>> law = Walk({-1: Fraction(1, 2), 2: Fraction(1, 2)}).first_passage(1, n_max=3)
+    >>> law.pmf([1, 2, 3]), law.table().omitted_mass
+    (array([Fraction(0, 1), Fraction(1, 2), Fraction(0, 1)], dtype=object), Fraction(1, 2))
+    """
+
+    def __init__(self, walk, level: int, n_max: int):
+        self._walk = walk
+        self._level = int(level)
+        self._n_max = int(n_max)
+        self._lower, self._upper, self._span = 1, math.inf, 1
+        self._exact = bool(walk.is_exact)
+        self._sympy = self._exact and any(_is_sympy_value(v) for v in walk.law.values())
+        self._probabilities = _killed_walk(walk, self._level, self._n_max)
+        if self._exact:
+            sums, total = [], Fraction(0)
+            for value in self._probabilities:
+                total += value
+                sums.append(total)
+            self._sums = sums
+        else:
+            self._array = np.array(self._probabilities)
+            self._sums = np.cumsum(self._array)
+
+    def __repr__(self):
+        name = f"first_passage(r={self._level})" if self._level else "first_return()"
+        return f"HorizonPassageLaw({self._walk!r}.{name}, n_max={self._n_max})"
+
+    @property
+    def is_exact(self) -> bool:
+        return self._exact
+
+    @property
+    def n_max(self) -> int:
+        """The horizon: the last time computed."""
+        return self._n_max
+
+    @property
+    def level(self) -> int:
+        """``r`` for the first passage to ``r``, 0 for the first return."""
+        return self._level
+
+    def _out(self, value):
+        if self._sympy:
+            import sympy
+
+            return sympy.Rational(value.numerator, value.denominator)
+        return value
+
+    def _beyond(self, k) -> None:
+        msg = (f"k = {k} is beyond the horizon n_max = {self._n_max} of this law; build it "
+               f"with a larger n_max")
+        raise ValueError(msg)
+
+    def prob_finite(self):
+        """``P(T < inf)``.
+
+        1 for a walk of mean 0 when the level lies on its lattice (0 off it),
+        ``P(T_0 < inf)`` of :meth:`Walk.return_probability` for the return, and
+        for a walk that cannot skip over ``r`` with the drift away from ``r``,
+        ``eta^|r|`` with ``1/eta > 1`` the root of ``G(z) = 1`` (``G(1/z) = 1`` for
+        ``r < 0``). Otherwise unknown: raises ``ValueError``.
+
+        Examples
+        --------
+        >>> from mathkit.walks import Walk
+        >>> round(float(Walk({-1: 0.7, 1: 0.3}).first_passage(2).prob_finite()), 12)
+        0.183673469388
+        """
+        walk, level = self._walk, self._level
+        if level == 0:
+            return general_return_probability(walk).value
+        steps, probabilities = _step_table(walk)
+        one = Fraction(1) if self._exact else np.float64(1.0)
+        if level % math.gcd(*steps):
+            return self._out(one - one)
+        mean = sum(s * w for s, w in zip(steps, probabilities, strict=True))
+        if mean == 0 or ((mean > 0) == (level > 0) and skip_free_toward(walk, level)):
+            return self._out(one)
+        if skip_free_toward(walk, level):
+            return np.float64(_skip_free_root(steps, probabilities, level) ** abs(level))
+        msg = ("prob_finite: P(T_r < inf) is not computed for a walk of non-zero mean that "
+               "can jump over r; table().omitted_mass gives P(T_r > n_max)")
+        raise ValueError(msg)
+
+    def mean(self):
+        """``E[T]``: ``|r| / |E X|`` toward the drift (Wald); ``inf`` for mean 0 or defective."""
+        steps, probabilities = _step_table(self._walk)
+        mean = sum(s * w for s, w in zip(steps, probabilities, strict=True))
+        if mean == 0 or self.prob_finite() < 1:
+            return np.float64(np.inf)
+        if self._level and skip_free_toward(self._walk, self._level):
+            value = abs(self._level) / abs(mean)
+            return self._out(value) if self._exact else np.float64(value)
+        msg = "mean: E[T] is known here only toward the drift for a walk that cannot skip r"
+        raise ValueError(msg)
+
+    def var(self):
+        """``Var T = |r| Var(X) / |E X|^3`` toward the drift for a walk that cannot skip ``r``.
+
+        ``T_r`` is then a sum of ``|r|`` independent copies of ``T_1`` (Feller
+        1968, ch. XI.3); ``inf`` where :meth:`mean` is.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> from mathkit.walks import Walk
+        >>> Walk({-1: Fraction(1, 4), 1: Fraction(3, 4)}).first_passage(2, n_max=5).var()
+        Fraction(12, 1)
+        """
+        mean = self.mean()
+        if not math.isfinite(mean):
+            return np.float64(np.inf)
+        steps, probabilities = _step_table(self._walk)
+        drift = sum(s * w for s, w in zip(steps, probabilities, strict=True))
+        spread = sum((s - drift) ** 2 * w for s, w in zip(steps, probabilities, strict=True))
+        value = abs(self._level) * spread / abs(drift) ** 3
+        return self._out(value) if self._exact else np.float64(value)
+
+    def pgf(self, z):
+        """Not available: the law is known term by term up to the horizon only.
+
+        Raises
+        ------
+        ValueError
+            Always; use :meth:`table` (its ``omitted_mass`` bounds the rest).
+        """
+        msg = ("pgf: a general walk's passage law is known term by term up to n_max only; "
+               "use table()")
+        raise ValueError(msg)
+
+    # -- hooks ---------------------------------------------------------------------------
+
+    def _hitting_time(self, k: int):
+        """``(|r| / k) P(S_k = r)`` past the horizon, or ValueError."""
+        if not (self._level and skip_free_toward(self._walk, self._level)):
+            self._beyond(k)
+        value = self._walk.position(k).pmf(self._level)
+        if self._exact:
+            return value * Fraction(abs(self._level), k) if not self._sympy else (
+                value * abs(self._level) / k)
+        return float(value) * abs(self._level) / k
+
+    def _exact_pmf(self, k: int):
+        if k > self._n_max:
+            return self._hitting_time(k)
+        return self._out(self._probabilities[k - 1])
+
+    def _exact_cdf(self, k: int):
+        if k > self._n_max:
+            self._beyond(k)
+        return self._out(self._sums[k - 1])
+
+    def _exact_sf(self, k: int):
+        return self.prob_finite() - self._exact_cdf(k)
+
+    def _exact_sf_any(self, k):
+        if k < self._lower:
+            return self.prob_finite()
+        return self._exact_sf(math.floor(k))
+
+    def _pmf_points(self, k):
+        index = k.astype(np.int64)
+        out = np.empty(k.shape)
+        near = index <= self._n_max
+        out[near] = self._array[index[near] - 1]
+        for i in np.flatnonzero(~near):
+            out[i] = self._hitting_time(int(index[i]))
+        return out
+
+    def _logpmf_points(self, k):
+        with np.errstate(divide="ignore"):
+            return np.log(self._pmf_points(k))
+
+    def _cdf_points(self, k):
+        index = k.astype(np.int64)
+        if index.size and index.max() > self._n_max:
+            self._beyond(int(index.max()))
+        return self._sums[index - 1]
+
+    def _sf_points(self, k):
+        return np.maximum(float(self.prob_finite()) - self._cdf_points(k), 0.0)
+
+    def _log_cdf_sf_points(self, k):
+        with np.errstate(divide="ignore"):
+            return np.log(self._cdf_points(k)), np.log(self._sf_points(k))
+
+    def _ppf_points(self, q):
+        if self._exact:
+            return super()._ppf_points(q)
+        index = np.searchsorted(self._sums, q, side="left")
+        if index.size and index.max() >= self._n_max:
+            self._beyond(self._n_max + 1)
+        return (index + 1).astype(np.float64)
+
+    def table(self, max_terms=None) -> LawTable:
+        """The law on the times ``1..n_max`` (or the first ``max_terms``) and ``P(T > last)``.
+
+        Examples
+        --------
+        >>> from mathkit.walks import Walk
+        >>> table = Walk({-1: 0.5, 1: 0.5}).first_return(n_max=4).table()
+        >>> table.probabilities, float(table.omitted_mass)
+        (array([0.   , 0.5  , 0.   , 0.125]), 0.375)
+        """
+        count = self._n_max
+        if max_terms is not None:
+            from mathkit._validate import check_positive_integer
+
+            count = min(count, check_positive_integer(max_terms, "max_terms"))
+        values = np.arange(1, count + 1, dtype=np.int64)
+        if self._exact:
+            probabilities = np.empty(count, dtype=object)
+            for i in range(count):
+                probabilities[i] = self._out(self._probabilities[i])
+            return LawTable(values, probabilities, self._out(1 - self._sums[count - 1]))
+        return LawTable(values, self._array[:count].copy(),
+                        np.float64(max(0.0, 1.0 - float(self._sums[count - 1]))))
+
+
+def _is_sympy_value(value) -> bool:
+    from mathkit.walks.steps import _is_sympy
+
+    return _is_sympy(value)
+
+
+def _skip_free_root(steps, probabilities, level: int) -> float:
+    """``eta = P(T_sign(r) < inf)`` for a skip-free walk drifting away from ``r``.
+
+    For steps ``<= 1`` (``r > 0``), conditioning on the first step gives
+    ``eta = sum_x P(X = x) eta^(1 - x)``, i.e. ``G(1/eta) = 1``: ``1/eta`` is the
+    root above 1 of the convex ``G(z) - 1`` (Feller 1968, ch. XII). For ``r < 0``
+    reflect the steps.
+    """
+    from scipy.optimize import brentq
+
+    sign = 1 if level > 0 else -1
+    s = np.array(steps, dtype=np.float64) * sign
+    w = np.array(probabilities, dtype=np.float64)
+    if not (s > 0).any():
+        return 0.0
+
+    def excess(z: float) -> float:
+        return float(w @ z**s) - 1.0
+
+    def slope(z: float) -> float:
+        return float(w @ (s * z ** (s - 1)))
+
+    top = 2.0
+    while excess(top) <= 0:
+        top *= 2.0
+    bottom = brentq(slope, 1.0, top, xtol=1e-15)  # the minimum of G, where G < 1
+    return 1.0 / brentq(excess, bottom, top, xtol=1e-15, rtol=1e-15)
+
+
+def general_first_passage(walk, r, n_max=None) -> HorizonPassageLaw:
+    """The law of ``T_r`` for a general :class:`Walk` (see :meth:`Walk.first_passage`)."""
+    return HorizonPassageLaw(walk, check_level(r), _check_horizon(walk, n_max))
+
+
+def general_first_return(walk, n_max=None) -> HorizonPassageLaw:
+    """The law of ``T_0`` for a general :class:`Walk` (see :meth:`Walk.first_return`)."""
+    return HorizonPassageLaw(walk, 0, _check_horizon(walk, n_max))

@@ -53,6 +53,8 @@ STATISTICS = (
 )
 _CENSORED = -1
 _MAY_CENSOR = ("first_passage", "first_return")
+_EXTREMES = {"endpoint", "maximum", "minimum", "range"}
+_ZERO = {"first_return", "returns", "time_positive", "last_zero"}
 #: Steps per chunk of the numpy reference: a multiple of 128 (one block of bits).
 _CHUNK_STEPS = 4096
 #: Walk-steps held in memory at once by the numpy reference.
@@ -108,13 +110,14 @@ class SimulationResult:
         """Test each statistic that has an exact law against it.
 
         Runs :func:`mathkit.walks.agreement.compare_counts` (chi-square and
-        the DKW band at ``confidence``). Exact laws available now:
-        ``endpoint`` (the position law) for any walk; ``maximum``,
-        ``first_passage`` and ``first_return`` for a :class:`SimpleWalk`
-        (compared with ``horizon=n_steps``: censored walks against
-        ``1 - F(n_steps)``, the mass at infinity included). The other
-        statistics are skipped until their exact laws land in
-        :mod:`mathkit.walks`.
+        the DKW band at ``confidence``). Exact laws: ``endpoint`` (the
+        position law) for any walk; for a numeric :class:`SimpleWalk` also
+        ``maximum``, ``first_passage`` and ``first_return`` (compared with
+        ``horizon=n_steps``: censored walks against ``1 - F(n_steps)``, the
+        mass at infinity included), ``returns``, ``last_zero`` and
+        ``time_positive`` (:meth:`SimpleWalk.returns`,
+        :meth:`SimpleWalk.last_zero`, :meth:`SimpleWalk.time_positive`).
+        ``minimum`` and ``range`` have no exact law here and are left out.
 
         Returns
         -------
@@ -123,27 +126,38 @@ class SimulationResult:
         Examples
         --------
         >>> from mathkit.walks import SimpleWalk
-        >>> result = simulate(SimpleWalk(0.3), 30, 20_000, rng=4)
-        >>> result.compare()["endpoint"].agrees
-        True
+        >>> result = simulate(SimpleWalk(0.3), 30, 20_000, ["endpoint", "time_positive"], rng=4)
+        >>> {name: agreement.agrees for name, agreement in result.compare().items()}
+        {'endpoint': True, 'time_positive': True}
         """
         from mathkit.walks.agreement import compare_counts
-        from mathkit.walks.steps import SimpleWalk
 
-        exact_laws = {"endpoint": lambda: self.walk.position(self.n_steps)}
-        if isinstance(self.walk, SimpleWalk) and not self.walk.is_symbolic:
-            exact_laws["maximum"] = lambda: self.walk.maximum(self.n_steps)
-            exact_laws["first_return"] = lambda: self.walk.first_return(n_max=self.n_steps)
-            if self.level:
-                exact_laws["first_passage"] = lambda: self.walk.first_passage(
-                    self.level, n_max=self.n_steps)
-        censored = ("first_passage", "first_return")
+        exact_laws = self._exact_laws()
         return {
             name: compare_counts(name, counts.values, counts.counts, exact_laws[name](),
                                  censored=counts.censored, confidence=confidence,
-                                 horizon=self.n_steps if name in censored else None)
+                                 horizon=self.n_steps if name in _MAY_CENSOR else None)
             for name, counts in self.statistics.items() if name in exact_laws
         }
+
+    def _exact_laws(self) -> dict:
+        """Statistic -> a function that makes its exact law (what :meth:`compare` tests)."""
+        from mathkit.walks.steps import SimpleWalk
+
+        walk, n = self.walk, self.n_steps
+        laws = {"endpoint": lambda: walk.position(n)}
+        if not isinstance(walk, SimpleWalk) or walk.is_symbolic:
+            return laws
+        laws.update({
+            "maximum": lambda: walk.maximum(n),
+            "first_return": lambda: walk.first_return(n_max=n),
+            "returns": lambda: walk.returns(n),
+            "last_zero": lambda: walk.last_zero(n),
+            "time_positive": lambda: walk.time_positive(n),
+        })
+        if self.level:
+            laws["first_passage"] = lambda: walk.first_passage(self.level, n_max=n)
+        return laws
 
 
 @dataclass(frozen=True)
@@ -280,10 +294,12 @@ def simulate(
                                 _merge(summaries, statistics))
     summaries, tables = [], []
     for start, size in zip(starts, sizes, strict=True):
+        if not per_walk:
+            summaries.append(_block_summary(engine, law, key, start, size, **options))
+            continue
         table = _block_table(engine, law, key, start, size, **options)
         summaries.append(_summary(table, statistics))
-        if per_walk:
-            tables.append(table)
+        tables.append(table)
     arrays = {name: np.concatenate([table[:, column] for table in tables])
               for column, name in enumerate(statistics)} if per_walk else {}
     return SimulationResult(walk, n_steps, n_walks, key, level, engine,
@@ -354,13 +370,21 @@ def _block_table(engine, law, key, start, size, *, n_steps, level, statistics) -
 
         return _cupy.path_statistics(law, key, start, size, n_steps,
                                      0 if level is None else level, statistics)
-    run = _run_numpy if engine == "numpy" else _run_numba
+    if engine == "numba":
+        return _run_numba(law, key, start, size, n_steps, level, statistics)
     items = np.arange(start, start + size, dtype=np.uint64)
-    return run(law, key, items, n_steps, level, statistics)
+    return _run_numpy(law, key, items, n_steps, level, statistics)
 
 
 def _block_summary(engine, law, key, start, size, **options) -> dict[str, tuple]:
     """The histograms of one block (what a Dask task sends back)."""
+    if engine == "numba" and law.symmetric_simple and options["statistics"] == ("endpoint",):
+        from mathkit.walks import _numba
+
+        n_steps = options["n_steps"]
+        counts = _numba.endpoint_counts(*_random.split_key(key), start, size, n_steps)
+        present = np.flatnonzero(counts)
+        return {"endpoint": (2 * present - n_steps, counts[present], 0)}
     return _summary(_block_table(engine, law, key, start, size, **options),
                     options["statistics"])
 
@@ -483,14 +507,24 @@ def _first_time(first: np.ndarray, event: np.ndarray, times: np.ndarray) -> None
     first[fresh] = times[np.argmax(event[fresh], axis=1)]
 
 
-def _run_numba(law, key, items, n_steps, level, statistics) -> np.ndarray:
+def _run_numba(law, key, first, n_walks, n_steps, level, statistics) -> np.ndarray:
+    """Per-walk statistics of walks ``first .. first + n_walks - 1`` (as ``_run_numpy``)."""
     from mathkit.walks import _numba
 
     k0, k1 = _random.split_key(key)
-    first = int(items[0])  # the walks of one call are consecutive
-    if law.symmetric_simple and statistics == ("endpoint",):
-        return _numba.endpoints_bits(k0, k1, first, items.size, n_steps)[:, None]
+    level = 0 if level is None else level
+    if statistics == ("endpoint",):
+        if law.symmetric_simple:
+            return _numba.endpoints_bits(k0, k1, first, n_walks, n_steps)[:, None]
+        return _numba.endpoints_uniform(law.steps, law.cdf, k0, k1, first, n_walks,
+                                        n_steps)[:, None]
     wanted = np.array([STATISTICS.index(name) for name in statistics], dtype=np.int64)
-    return _numba.path_statistics(
-        law.symmetric_simple, law.steps, law.cdf, k0, k1, first, items.size, n_steps,
-        0 if level is None else level, wanted)
+    if law.symmetric_simple and set(statistics) <= _EXTREMES:
+        return _numba.extremes_bits(k0, k1, first, n_walks, n_steps,
+                                    *_numba.extremes_tables(), wanted)
+    if law.symmetric_simple:
+        kernel = _numba.path_kernel(bool(set(statistics) & _EXTREMES - {"endpoint"}),
+                                    bool(set(statistics) & _ZERO), "first_passage" in statistics)
+        return kernel(k0, k1, first, n_walks, n_steps, level, wanted)
+    return _numba.path_statistics_uniform(law.steps, law.cdf, k0, k1, first, n_walks, n_steps,
+                                          level, wanted)

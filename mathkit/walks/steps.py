@@ -294,6 +294,150 @@ class Walk:
         return position_law(self, check_nonnegative_integer(n, "n"))
 
 
+    def first_passage(self, r, n_max=None):
+        """The law of the first passage time ``T_r = min{n >= 1 : S_n = r}``, ``r != 0``.
+
+        Parameters
+        ----------
+        r : int
+            The level, non-zero.
+        n_max : int, optional
+            The horizon: times ``1..n_max`` are computed (default 1000, or 200
+            for exact laws; at most
+            :data:`mathkit.walks.passage.MAX_GENERAL_STEPS`).
+
+        Returns
+        -------
+        HorizonPassageLaw
+            Exact for exact laws. ``table()`` states ``omitted_mass = P(T_r > n_max)``.
+
+        Raises
+        ------
+        TypeError
+            If ``r`` or ``n_max`` is not an integer.
+        ValueError
+            If ``r`` is 0 (use :meth:`first_return`) or ``n_max`` is not positive or too large.
+
+        Notes
+        -----
+        Dynamic programming on the walk killed at ``r`` (``O(n_max^2)``
+        operations). Where the walk cannot skip over ``r`` (steps ``<= 1`` for
+        ``r > 0``, ``>= -1`` for ``r < 0``) the hitting-time theorem
+        ``P(T_r = n) = (|r| / n) P(S_n = r)`` (van der Hofstad and Keane,
+        *Amer. Math. Monthly* 115, 2008) also gives ``pmf`` past the horizon.
+        See :mod:`mathkit.walks.passage`.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> w = Walk({-1: Fraction(1, 4), 0: Fraction(1, 4), 1: Fraction(1, 2)})
+        >>> w.first_passage(1, n_max=3).pmf([1, 2, 3])
+        array([Fraction(1, 2), Fraction(1, 8), Fraction(3, 32)], dtype=object)
+        """
+        from mathkit.walks.passage import general_first_passage
+
+        return general_first_passage(self, r, n_max)
+
+    def first_return(self, n_max=None):
+        """The law of the first return time ``T_0 = min{n >= 1 : S_n = 0}``.
+
+        Parameters
+        ----------
+        n_max : int, optional
+            The horizon, as in :meth:`first_passage`.
+
+        Returns
+        -------
+        HorizonPassageLaw
+            ``prob_finite()`` is :meth:`return_probability`.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``n_max`` is not a positive integer (or too large).
+
+        Notes
+        -----
+        Dynamic programming on the walk killed at 0 after time 0.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> w = Walk({-1: Fraction(1, 4), 0: Fraction(1, 4), 1: Fraction(1, 2)})
+        >>> w.first_return(n_max=2).pmf([1, 2])
+        array([Fraction(1, 4), Fraction(1, 4)], dtype=object)
+        """
+        from mathkit.walks.passage import general_first_return
+
+        return general_first_return(self, n_max)
+
+    def return_probability(self):
+        """``P(T_0 < inf)``, with a bound on its numerical error.
+
+        Returns
+        -------
+        ReturnProbability
+            ``value`` (exactly 1 for a walk of mean 0), ``error`` and
+            ``mean_return_visits`` ``G(0) = sum_n P(S_n = 0)``; ``float()`` of it is the value.
+
+        Notes
+        -----
+        ``P(T_0 < inf) = 1 - 1/G(0)`` (Feller 1968, ch. XIII.3). A walk of
+        mean 0 with finite steps is recurrent (Chung-Fuchs): the answer is 1.
+        Otherwise, with the steps divided by their gcd and ``phi`` the
+        characteristic function of a step,
+        ``G(0) = 1 / (2 |E X|) + (1/pi) int_0^pi Re 1/(1 - phi(t)) dt``
+        (the first term is the limit at ``t = 0`` of the Abel-summed
+        integrand: Spitzer, *Principles of Random Walk*, 1976, ch. II.8),
+        integrated by scipy's ``quad``; ``error`` propagates its error
+        estimate (measured against ``1 - |p - q|`` for simple walks: below
+        ``1e-14``).
+
+        Examples
+        --------
+        >>> round(float(Walk({-1: 0.2, 0: 0.3, 1: 0.5}).return_probability()), 12)
+        0.7
+        """
+        from mathkit.walks.passage import general_return_probability
+
+        return general_return_probability(self)
+
+    def maximum(self, n):
+        """The law of the maximum ``M_n = max(S_0, ..., S_n)``.
+
+        Parameters
+        ----------
+        n : int
+            Number of steps, ``n >= 0`` (at most
+            :data:`mathkit.walks.extremes.MAX_GENERAL_STEPS`, or
+            :data:`~mathkit.walks.extremes.MAX_GENERAL_EXACT_STEPS` for exact laws).
+
+        Returns
+        -------
+        MaximumLaw
+            On ``0..n max(steps)``; exact for exact laws.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``n`` is not a non-negative integer or is too large.
+
+        Notes
+        -----
+        Lindley's recursion for the time-reversed walk; see
+        :func:`mathkit.walks.extremes.general_maximum_law`.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> Walk({-1: Fraction(1, 2), 1: Fraction(1, 2)}).maximum(2).probabilities
+        (Fraction(1, 2), Fraction(1, 4), Fraction(1, 4))
+        """
+        from mathkit.walks.extremes import general_maximum_law
+
+        return general_maximum_law(self, check_nonnegative_integer(n, "n"))
+
+
 def _simplify(value):
     if _is_symbolic(value):
         return _sympy().factor(value)
@@ -504,6 +648,174 @@ class SimpleWalk(Walk):
 
         return return_probability(self)
 
+    def expected_returns(self, n=None):
+        """The expected number of returns to 0: up to time ``n``, or ever.
+
+        Parameters
+        ----------
+        n : int, optional
+            Count returns at times ``1..n``; None (default): all times.
+
+        Returns
+        -------
+        number
+            ``E[R_n] = sum_{k=1}^n P(S_k = 0)`` (exact for exact ``p``, a
+            sympy polynomial for symbolic ``p``). With ``n=None``,
+            ``1/|p - q| - 1``, which is ``inf`` for ``p = 1/2`` (recurrence).
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``n`` is not a non-negative integer.
+
+        Notes
+        -----
+        ``sum_{k >= 1} u_k = U(1) - 1`` with ``U(s) = (1 - 4pq s^2)^(-1/2)``
+        (Feller 1968, ch. XI.3). For ``p = 1/2``,
+        ``E[R_2m] = (2m + 1) u_2m - 1`` (Feller 1968, ch. III, problem 9).
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> SimpleWalk(Fraction(1, 2)).expected_returns(4)
+        Fraction(7, 8)
+        >>> SimpleWalk(Fraction(1, 4)).expected_returns()
+        Fraction(1, 1)
+        >>> float(SimpleWalk(0.5).expected_returns())
+        inf
+        """
+        from mathkit.walks.passage import expected_returns
+
+        return expected_returns(self, n)
+
+    def returns(self, n):
+        """The law of the number of returns ``R_n = #{1 <= k <= n : S_k = 0}``.
+
+        The same random variable as the ``"returns"`` statistic of
+        :func:`mathkit.walks.simulate` (time 0 not counted).
+
+        Parameters
+        ----------
+        n : int
+            Number of steps, ``n >= 0`` (at most
+            :data:`mathkit.walks.passage.MAX_RETURNS_STEPS`, or
+            :data:`~mathkit.walks.passage.MAX_EXACT_RETURNS_STEPS` for exact ``p``).
+
+        Returns
+        -------
+        PathLaw
+            On ``0..n//2``; exact for exact ``p``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``n`` is not a non-negative integer (or too large), or ``p`` is symbolic.
+
+        Notes
+        -----
+        ``P(R_n = j) = sum_l P(T^(j) = 2l) P(T_0 > n - 2l)`` with the ``j``-th
+        return ``P(T^(j) = 2l) = (pq)^l 2^j (j / (2l - j)) C(2l - j, l)``.
+        For ``p = 1/2`` this is ``P(R_2m = j) = P(S_{2m-j} = j)`` (Feller
+        1968, ch. III.7). ``O(n^2)`` operations (float ``n = 20000`` in ~2 s).
+        Float ``p``: summed in log space, ``logpmf`` absolute error below
+        ``1e-12 max(1, |logpmf|)`` (measured ``5e-13`` against Fractions at ``n = 600``).
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> SimpleWalk(Fraction(1, 2)).returns(4).probabilities
+        (Fraction(3, 8), Fraction(3, 8), Fraction(1, 4))
+        """
+        from mathkit.walks.passage import returns_law
+
+        return returns_law(self, n)
+
+    def last_zero(self, n):
+        """The law of the last visit to 0, ``L_n = max{k <= n : S_k = 0}``.
+
+        The same random variable as the ``"last_zero"`` statistic of
+        :func:`mathkit.walks.simulate`: 0 when the walk does not return by ``n``.
+
+        Parameters
+        ----------
+        n : int
+            Number of steps, ``n >= 0`` (at most
+            :data:`mathkit.walks.extremes.MAX_PATH_STEPS`, or
+            :data:`~mathkit.walks.extremes.MAX_EXACT_PATH_STEPS` for exact ``p``).
+
+        Returns
+        -------
+        PathLaw
+            On ``0, 2, ..., 2 (n//2)``; exact for exact ``p``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``n`` is not a non-negative integer (or too large), or ``p`` is symbolic.
+
+        Notes
+        -----
+        ``P(L_n = 2k) = u_2k P(T_0 > n - 2k)``, ``u_2k = P(S_2k = 0)``, with
+        ``P(T_0 > m)`` from the first-passage laws (:mod:`mathkit.walks.extremes`).
+        For ``p = 1/2`` and ``n = 2m``: the discrete arcsine law
+        ``P(L_2m = 2k) = u_2k u_{2m-2k}`` (Feller 1968, ch. III.4), whose limit
+        is :func:`~mathkit.walks.extremes.arcsine_cdf`. ``O(n)`` operations
+        (float ``n = 10^6`` in 0.3-1.5 s); float ``p``: in log space,
+        ``logpmf`` absolute error below ``1e-12 max(1, |logpmf|)`` (measured
+        ``7e-13`` against Fractions at ``n = 1000``, p from 0.02 to 0.9).
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> SimpleWalk(Fraction(1, 2)).last_zero(4).probabilities
+        (Fraction(3, 8), Fraction(1, 4), Fraction(3, 8))
+        """
+        from mathkit.walks.extremes import last_zero_law
+
+        return last_zero_law(self, n)
+
+    def time_positive(self, n):
+        """The law of the number of positive steps in ``n`` steps, counted as Feller does.
+
+        Step ``k`` is positive if ``S_k > 0`` or ``S_{k-1} > 0`` (the edge lies
+        above the axis): the ``"time_positive"`` statistic of
+        :func:`mathkit.walks.simulate`.
+
+        Parameters
+        ----------
+        n : int
+            Number of steps, ``n >= 0`` (the caps of :meth:`last_zero`).
+
+        Returns
+        -------
+        PathLaw
+            On ``0..n`` (span 2 for even ``n``: the time positive is then even).
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``n`` is not a non-negative integer (or too large), or ``p`` is symbolic.
+
+        Notes
+        -----
+        Decompose at the last zero ``2l``: the bridge before it has weight
+        ``(pq)^l`` per path and, by the Chung-Feller theorem, its number of
+        positive steps is uniform on ``0, 2, ..., 2l``; the meander after it is
+        all positive or all negative. Two suffix sums: ``O(n)`` operations.
+        For ``p = 1/2``, ``P(N_2m = 2k) = u_2k u_{2m-2k}``: the same arcsine
+        law as :meth:`last_zero` (Feller 1968, ch. III.4 and III.9). Accuracy
+        as for :meth:`last_zero`.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> SimpleWalk(Fraction(1, 2)).time_positive(4).probabilities
+        (Fraction(3, 8), Fraction(1, 4), Fraction(3, 8))
+        """
+        from mathkit.walks.extremes import time_positive_law
+
+        return time_positive_law(self, n)
+
     def maximum(self, n):
         """The law of the maximum ``M_n = max(S_0, ..., S_n)``, on ``0..n``.
 
@@ -540,3 +852,39 @@ class SimpleWalk(Walk):
         from mathkit.walks.extremes import maximum_law
 
         return maximum_law(self, check_nonnegative_integer(n, "n"))
+
+    def ruin(self, start, target):
+        """Gambler's ruin from ``start``, absorbed at 0 and ``target``: a :class:`Ruin`.
+
+        Parameters
+        ----------
+        start : int
+            Starting fortune, ``0 <= start <= target``.
+        target : int
+            Upper absorbing barrier, ``>= 1``.
+
+        Returns
+        -------
+        Ruin
+            ``ruin_probability()``, ``win_probability()``, ``expected_duration()``,
+            ``duration()``, ``duration_pgf()``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For non-integer bounds, ``target < 1`` or ``start`` outside ``[0, target]``.
+
+        Notes
+        -----
+        ``P(ruin) = (r^a - r^N) / (1 - r^N)``, ``r = q/p`` (``1 - a/N`` for
+        ``p = q``); Feller 1968, ch. XIV. See :mod:`mathkit.walks.ruin`.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> SimpleWalk(Fraction(1, 2)).ruin(3, 10).ruin_probability()
+        Fraction(7, 10)
+        """
+        from mathkit.walks.ruin import Ruin
+
+        return Ruin(self, start, target)

@@ -116,3 +116,107 @@ def _simulated_walks(context: TourContext) -> TourOutput:
 
 register_tour(TourSection(
     "simulated-walks", "walks", "Simulated walks against the exact laws", _simulated_walks))
+
+
+def _arcsine_laws(context: TourContext) -> TourOutput:
+    from mathkit.walks import (
+        arcsine_cdf,
+        arcsine_distance,
+        arcsine_pdf,
+        half_normal_distance,
+        simulate,
+    )
+
+    lines = ["Arcsine laws of the symmetric walk: Kolmogorov distance to (2/pi) arcsin sqrt(x),",
+             "and of M_n / sqrt(n) to the half-normal law (exact laws, float):",
+             "              n   last zero L_n/n   time positive N_n/n   maximum M_n/sqrt(n)"]
+    for n in (10, 100, 1000, 10**4, 10**5):
+        lines.append(f"  {n:>13,}   {arcsine_distance(n).max_abs_error:13.2e}"
+                     f"   {arcsine_distance(n, 'time_positive').max_abs_error:17.2e}"
+                     f"   {half_normal_distance(n).max_abs_error:19.2e}")
+    lines.append("  all fall like 1/sqrt(n): the jump P(L_n = 0) = u_n ~ sqrt(2/(pi n)) dominates")
+    walk, n_steps, n_walks = SimpleWalk(0.5), 100, 200_000
+    # the numpy reference: half a second here, and the same counts as the compiled engines
+    result = simulate(walk, n_steps, n_walks, ["last_zero", "time_positive", "returns"], rng=3,
+                      backend="numpy")
+    lines.append(f"{n_walks:,} simulated walks of {n_steps} steps against the exact laws:")
+    from mathkit.walks.agreement import compare_counts
+
+    exact = {"last_zero": walk.last_zero(n_steps), "time_positive": walk.time_positive(n_steps),
+             "returns": walk.returns(n_steps)}
+    for name, law in exact.items():
+        counts = result[name]
+        lines.append(f"  {compare_counts(name, counts.values, counts.counts, law)}")
+    figures = []
+    if context.plotting:
+        plt = context.pyplot()
+
+        figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+        law = exact["last_zero"]
+        counts = result["last_zero"]
+        left.bar(counts.values / n_steps, counts.frequencies() * n_steps / 2, width=0.015,
+                 alpha=0.5, label="simulated")
+        left.plot(law.values / n_steps, law.probabilities * n_steps / 2, "k.", markersize=4,
+                  label="exact u_2k u_{n-2k}")
+        grid = np.linspace(0.005, 0.995, 300)
+        left.plot(grid, arcsine_pdf(grid), "r-", linewidth=1, label="1/(pi sqrt(x(1-x)))")
+        left.set(title=f"last zero L_{n_steps} / {n_steps} (density scale)", xlabel="x",
+                 ylim=(0, 4))
+        left.legend(fontsize=8)
+        for p, style in ((0.5, "k-"), (0.52, "b--"), (0.6, "g:")):
+            positive = SimpleWalk(p).time_positive(1000)
+            right.step(positive.values / 1000, np.cumsum(positive.probabilities), style,
+                       where="post", label=f"p = {p}")
+        right.plot(grid, arcsine_cdf(grid), "r-", linewidth=0.8, label="arcsine cdf")
+        right.set(title="time positive N_1000 / 1000: cdf", xlabel="x")
+        right.legend(fontsize=8)
+        figures.append(context.save(figure, "walks_arcsine.png"))
+    return TourOutput(lines, figures)
+
+
+register_tour(TourSection(
+    "arcsine-laws", "walks", "Arcsine laws: last zero, time positive, maximum", _arcsine_laws))
+
+
+def _diffusion_solver(context: TourContext) -> TourOutput:
+    from mathkit.walks.diffusion import error_convergence, solve_drift_diffusion
+
+    time, velocity, diffusivity, n_steps = 1.0, 0.5, 0.5, 1000
+    sizes = 1000 * 4 ** np.arange(6)
+    study = error_convergence(time, velocity, diffusivity, sizes, n_steps=n_steps, rng=2026)
+    lines = [f"dP/dt = -v P' + D P'' (v = {velocity}, D = {diffusivity}, t = {time}) from "
+             f"walks of {n_steps} steps (dx^2 = 2 D dt, p = 1/2 + v dt/(2 dx)):",
+             "           N   L1 error vs the Gaussian kernel"]
+    lines += [f"  {n:>10,}   {error:.2e}" for n, error in zip(study.n_walks, study.errors,
+                                                            strict=True)]
+    lines.append(f"  fitted error ~ N^{study.slope:.3f} (Monte Carlo: N^-0.5); the walk's own "
+                 f"law is {study.floor:.1e} from the kernel (lattice and dt)")
+    figures = []
+    if context.plotting:
+        plt = context.pyplot()
+
+        estimate = solve_drift_diffusion(time, velocity, diffusivity, 100_000, n_steps=n_steps,
+                                         cells_per_bin=4, rng=2026)
+        figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+        left.stairs(estimate.density, estimate.edges, fill=True, alpha=0.5,
+                    label="100,000 walks")
+        grid = np.linspace(-3.5, 4.5, 400)
+        kernel = np.exp(-(grid - velocity * time) ** 2 / (4 * diffusivity * time)) / math.sqrt(
+            4 * math.pi * diffusivity * time)
+        left.plot(grid, kernel, "k-", linewidth=1, label="Gaussian kernel")
+        left.set(xlim=(-3.5, 4.5), xlabel="x", ylabel="P(x, t = 1)",
+                 title="walks as a drift-diffusion solver")
+        left.legend(fontsize=8)
+        right.loglog(study.n_walks, study.errors, "o", label="L1 error")
+        right.loglog(study.n_walks, 10**study.intercept * study.n_walks**study.slope, "k-",
+                     linewidth=1, label=f"fit: N^{study.slope:.2f}")
+        right.axhline(study.floor, color="gray", linestyle=":", label="error of the exact walk law")
+        right.set(xlabel="walks N", ylabel="L1 error", title="error against N")
+        right.legend(fontsize=8)
+        figures.append(context.save(figure, "walks_diffusion.png"))
+    return TourOutput(lines, figures)
+
+
+register_tour(TourSection(
+    "diffusion-solver", "walks", "Walks as a drift-diffusion solver: the 1/sqrt(N) error",
+    _diffusion_solver))

@@ -1,6 +1,8 @@
 """Simulated histograms against exact laws: chi-square with pooling, the DKW band."""
 
+import itertools
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -53,3 +55,53 @@ def test_bad_confidence_and_empty_counts():
         compare_counts("x", [0], [1], law, confidence=1)
     with pytest.raises(ValueError, match="counts must hold at least one walk"):
         compare_counts("x", np.array([], dtype=int), np.array([], dtype=int), law)
+
+
+# ---------------------------------------------------------------- compare() with the path laws
+
+PATH_STATISTICS = ("returns", "last_zero", "time_positive")
+
+
+def enumerated_laws(n: int, p: Fraction) -> dict[str, TabulatedLaw]:
+    """Exact laws of the path statistics, by enumerating all 2^n paths (S_0 = 0)."""
+    masses = {name: [Fraction(0)] * (n + 1) for name in PATH_STATISTICS}
+    for bits in itertools.product((1, -1), repeat=n):
+        path = list(itertools.accumulate(bits, initial=0))
+        weight = p ** bits.count(1) * (1 - p) ** bits.count(-1)
+        zeros = [k for k in range(1, n + 1) if path[k] == 0]
+        masses["returns"][len(zeros)] += weight
+        masses["last_zero"][zeros[-1] if zeros else 0] += weight
+        masses["time_positive"][sum(path[k] > 0 or path[k - 1] > 0
+                                    for k in range(1, n + 1))] += weight
+    return {name: TabulatedLaw(0, [float(m) for m in mass]) for name, mass in masses.items()}
+
+
+@pytest.fixture(scope="module")
+def path_run():
+    n, p = 10, Fraction(3, 10)
+    result = simulate(SimpleWalk(float(p)), n, 100_000, PATH_STATISTICS, rng=2026)
+    return result, enumerated_laws(n, p)
+
+
+@pytest.mark.parametrize("statistic", PATH_STATISTICS)
+def test_compare_uses_the_exact_path_law(path_run, statistic):
+    result, laws = path_run
+    agreement = result.compare()[statistic]
+    counts = result[statistic]
+    by_enumeration = compare_counts(statistic, counts.values, counts.counts, laws[statistic])
+    assert agreement.agrees and by_enumeration.agrees
+    assert agreement.chi_square == pytest.approx(by_enumeration.chi_square, rel=1e-9)
+    assert agreement.max_cdf_gap == pytest.approx(by_enumeration.max_cdf_gap, abs=1e-12)
+
+
+@pytest.mark.parametrize("statistic", PATH_STATISTICS)
+def test_compare_calls_the_walk_method(path_run, monkeypatch, statistic):
+    result, _ = path_run
+    wrong = enumerated_laws(10, Fraction(1, 2))[statistic]
+    monkeypatch.setattr(SimpleWalk, statistic, lambda self, n: wrong)
+    assert not result.compare()[statistic].agrees
+
+
+def test_compare_skips_statistics_without_an_exact_law():
+    result = simulate(SimpleWalk(0.5), 20, 1000, ["minimum", "range", "returns"], rng=1)
+    assert set(result.compare()) == {"returns"}

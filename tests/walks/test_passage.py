@@ -227,3 +227,21 @@ def test_float_accuracy_to_1000(p, level):
     normal = want_pmf > 1e-300
     np.testing.assert_allclose(numeric.pmf(k)[normal], want_pmf[normal], rtol=2e-13, atol=0)
     np.testing.assert_allclose(numeric.cdf(k), want_cdf, rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("p", [2.225073858507203e-309, 5e-324, 1e-295, 1 - 2.0**-53])
+@pytest.mark.parametrize("level", [1, -1, 0, -3])
+def test_tiny_p_in_log_space(p, level):
+    """p or q near or below the smallest normal double: logpmf still matches the exact law."""
+    exact_walk, walk = SimpleWalk(Fraction(p)), SimpleWalk(p)
+    exact = exact_walk.first_return() if level == 0 else exact_walk.first_passage(level)
+    law = walk.first_return() if level == 0 else walk.first_passage(level)
+    times = np.array([2, 4, 10, 100] if level == 0 else [abs(level) + 2 * i for i in (0, 1, 5, 60)])
+    want = np.array([_log_of(v) for v in exact.pmf(times)])
+    got = law.logpmf(times)
+    assert np.all(np.abs(got - want) <= 1e-13 * np.maximum(1, np.abs(want)))
+
+
+def _log_of(value: Fraction) -> float:
+    shift = value.numerator.bit_length() - value.denominator.bit_length()
+    return math.log(float(value / Fraction(2) ** shift)) + shift * math.log(2)
