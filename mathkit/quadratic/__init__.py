@@ -2,7 +2,9 @@
 
 ``A`` is symmetric (a non-symmetric one is replaced by ``(A + A^T)/2``, which
 leaves ``f`` unchanged); it may be a dense array, a scipy.sparse matrix, a
-scipy LinearOperator or, for exact answers, a sympy Matrix.
+scipy LinearOperator, a CuPy array or cupyx.scipy.sparse matrix (kept on the
+GPU) or, for exact answers, a sympy Matrix. Equality constraints ``C x = d``
+go through ``minimize(constraints=(C, d))``.
 
 >>> from mathkit.quadratic import QuadraticForm
 >>> q = QuadraticForm([[2.0, 0.0], [0.0, 1.0]], b=[-4.0, 2.0], c=1.0)

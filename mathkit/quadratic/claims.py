@@ -211,3 +211,125 @@ register(Claim(
     numeric=_bound_holds,
     rtol=0.0,
 ))
+
+
+for _method, _rtol in (("preconditioned_cg", 1e-12), ("heavy_ball", 1e-12), ("nesterov", 1e-12),
+                       ("chebyshev", 1e-12)):
+    register(Claim(
+        name=f"minimizer-{_method.replace('_', '-')}",
+        area=AREA,
+        statement=(
+            f"x* = -A^-1 b / 2 (exact, sympy) = {_method.replace('_', ' ')} (float64, "
+            "parameters from computed eigenvalue bounds) for A = [[4,1,0],[1,3,1],[0,1,2]], "
+            "b = (1,-2,3)"
+        ),
+        symbolic=_exact_minimizer,
+        numeric=_numeric_minimizer(_method),
+        rtol=_rtol,
+    ))
+
+#: Equality constraint of the KKT claims: x1 + x2 + x3 = 1 and x1 - x3 = 0.
+CONSTRAINT_C = ((1, 1, 1), (1, 0, -1))
+CONSTRAINT_D = (1, 0)
+
+
+def _exact_kkt_minimizer() -> tuple:
+    A, b = sympy.Matrix(EXAMPLE_A), sympy.Matrix(EXAMPLE_B)
+    C, d = sympy.Matrix(CONSTRAINT_C), sympy.Matrix(CONSTRAINT_D)
+    K = sympy.Matrix.vstack(sympy.Matrix.hstack(2 * A, C.T),
+                            sympy.Matrix.hstack(C, sympy.zeros(2, 2)))
+    return tuple(K.LUsolve(sympy.Matrix.vstack(-b, d)))
+
+
+def _numeric_kkt(method: str):
+    def solve():
+        C = np.array(CONSTRAINT_C, dtype=float)
+        d = np.array(CONSTRAINT_D, dtype=float)
+        result = _numeric_example().minimize(method=method, constraints=(C, d), tol=1e-14)
+        if result.status != "optimal":
+            msg = f"{method} with constraints gave status {result.status!r}, expected 'optimal'"
+            raise AssertionError(msg)
+        return (*(float(v) for v in result.x), *(float(v) for v in result.multipliers))
+
+    return solve
+
+
+for _method in ("auto", "conjugate_gradient", "chebyshev"):
+    register(Claim(
+        name=f"kkt-{_method.replace('_', '-')}",
+        area=AREA,
+        statement=(
+            "min f subject to x1 + x2 + x3 = 1, x1 = x3 (the example form): the exact KKT "
+            f"solution (x, lambda) (sympy LUsolve) = float64 {_method.replace('_', ' ')} "
+            "(auto: the KKT system; others: on the reduced form Z^T A Z)"
+        ),
+        symbolic=_exact_kkt_minimizer,
+        numeric=_numeric_kkt(_method),
+        rtol=1e-12,
+        atol=1e-14,
+    ))
+
+register(Claim(
+    name="kkt-exact-path",
+    area=AREA,
+    statement="the exact constrained path of minimize (rational null-space reduction, exact "
+              "KKT solve) gives the same (x, lambda) as the KKT system solved by hand",
+    symbolic=_exact_kkt_minimizer,
+    numeric=lambda: (lambda r: (*r.x, *r.multipliers))(_exact_example().minimize(
+        constraints=(sympy.Matrix(CONSTRAINT_C), list(CONSTRAINT_D)))),
+    rtol=0.0,
+))
+
+#: Condition number of the attained-bound claims: sqrt(9) = 3 makes rho = 1/2 rational.
+ATTAINED_KAPPA = 9
+ATTAINED_STEPS = 15
+
+
+def _top_eigenvector_run(method: str) -> tuple:
+    """A-norm error ratios from an error along the top eigenvector of diag(1, kappa)."""
+    A = np.diag([1.0, float(ATTAINED_KAPPA)])
+    minimizer = np.array([1.0, -1.0])
+    form = QuadraticForm(A, -2.0 * A @ minimizer)
+    iterates = []
+    form.minimize(method=method, x0=minimizer + np.array([0.0, 1.0]), tol=0.0,
+                  maxiter=ATTAINED_STEPS, callback=iterates.append)
+    errors = np.array(iterates) - minimizer
+    norms = np.sqrt(np.einsum("ij,jk,ik->i", errors, A, errors))
+    return tuple(float(v) for v in norms / np.sqrt(ATTAINED_KAPPA))
+
+
+def _heavy_ball_attained() -> tuple:
+    rho = sympy.Rational(1, 2)
+    return tuple((1 + (1 + rho) * k) * rho**k for k in range(1, ATTAINED_STEPS + 1))
+
+
+def _chebyshev_attained() -> tuple:
+    argument = sympy.Rational(ATTAINED_KAPPA + 1, ATTAINED_KAPPA - 1)
+    return tuple(1 / sympy.chebyshevt(k, argument) for k in range(1, ATTAINED_STEPS + 1))
+
+
+register(Claim(
+    name="heavy-ball-bound-attained",
+    area=AREA,
+    statement=(
+        f"heavy ball with Polyak's parameters on diag(1, {ATTAINED_KAPPA}), error along the top "
+        "eigenvector: ||e_k||_A / ||e_0||_A = (1 + (1 + rho) k) rho^k exactly (rho = 1/2), "
+        "above the 2 rho^k of CG for every k >= 1: rho is a rate, not a bound with constant 2"
+    ),
+    symbolic=_heavy_ball_attained,
+    numeric=lambda: _top_eigenvector_run("heavy_ball"),
+    rtol=1e-12,
+))
+
+register(Claim(
+    name="chebyshev-bound-attained",
+    area=AREA,
+    statement=(
+        f"Chebyshev semi-iteration on diag(1, {ATTAINED_KAPPA}), error along the top "
+        "eigenvector: ||e_k||_A / ||e_0||_A = 1 / T_k((kappa + 1)/(kappa - 1)) = "
+        "2 rho^k / (1 + rho^{2k}), k = 1..15"
+    ),
+    symbolic=_chebyshev_attained,
+    numeric=lambda: _top_eigenvector_run("chebyshev"),
+    rtol=1e-12,
+))

@@ -172,7 +172,7 @@ def spectrum(form: QuadraticForm, tol: float | None = None) -> Spectrum:
     return form._cache[key]
 
 
-def classify(form: QuadraticForm, tol: float | None = None) -> Classification:
+def classify(form: QuadraticForm, tol: float | None = None, constraints=None) -> Classification:
     r"""Classify the symmetric matrix ``A`` of a quadratic form, and say if ``f`` is bounded below.
 
     Parameters
@@ -182,6 +182,11 @@ def classify(form: QuadraticForm, tol: float | None = None) -> Classification:
         Absolute threshold: eigenvalues with ``|lambda| <= tol`` count as
         zero. Default ``n * eps * max|lambda|``. Ignored for exact forms,
         which are classified exactly.
+    constraints : (C, d), optional
+        Classify ``f`` on ``{x : C x = d}``: the Hessian reduced to the
+        nullspace of ``C``, ``Z^T A Z``, and whether ``f`` is bounded below
+        on the feasible set (see
+        :func:`mathkit.quadratic.constrained.reduced_problem`).
 
     Returns
     -------
@@ -193,7 +198,8 @@ def classify(form: QuadraticForm, tol: float | None = None) -> Classification:
         If ``form`` is not a QuadraticForm or ``tol`` is not a number.
     ValueError
         If ``tol`` is negative or not finite, or an exact form has symbolic
-        entries.
+        entries; if ``constraints`` have the wrong shape, ``C x = d`` has no
+        solution, or ``C`` has rank ``n`` (one feasible point).
 
     Notes
     -----
@@ -229,13 +235,28 @@ def classify(form: QuadraticForm, tol: float | None = None) -> Classification:
     >>> c = QuadraticForm(sympy.Matrix([[2, 1], [1, 2]])).classify()
     >>> c.kind, c.eigenvalue_min, c.eigenvalue_max, c.condition_number
     ('positive_definite', 1, 3, 3)
+
+    On a subspace: ``x^2 - y^2`` is indefinite, but positive definite on
+    ``y = 0``:
+
+    >>> q = QuadraticForm([[1.0, 0.0], [0.0, -1.0]])
+    >>> q.classify().kind, q.classify(constraints=([[0.0, 1.0]], [0.0])).kind
+    ('indefinite', 'positive_definite')
     """
     if not isinstance(form, QuadraticForm):
         msg = f"form must be a QuadraticForm, got {type(form).__name__}"
         raise TypeError(msg)
     tol = check_tolerance(tol, allow_none=True)
+    if constraints is not None:
+        from mathkit.quadratic.constrained import reduced_problem
+
+        return classify(reduced_problem(form, constraints), tol)
     if form.exact:
         return _classify_exact(form)
+    if form.kind == "device" and form.n > DENSE_LIMIT:
+        msg = (f"classify needs a host copy of a device (CuPy) A, and n = {form.n} > "
+               f"{DENSE_LIMIT} is too large for one; use cupyx.scipy.sparse.linalg.eigsh")
+        raise ValueError(msg)
     if form.kind in ("sparse", "operator") and form.n > DENSE_LIMIT:
         return _classify_large(form, tol)
     spec = spectrum(form, tol)

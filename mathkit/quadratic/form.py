@@ -8,7 +8,9 @@
 - ``"operator"``: a :class:`scipy.sparse.linalg.LinearOperator`, used only
   through products ``A @ v`` (matrix-free);
 - ``"exact"``: a sympy ``Matrix``; then ``b``, ``c`` and every result are
-  exact sympy objects.
+  exact sympy objects;
+- ``"device"``: a CuPy array or ``cupyx.scipy.sparse`` matrix (JAX arrays
+  too), kept in its library; see :mod:`mathkit.quadratic.device`.
 
 A non-symmetric ``A`` is replaced by its symmetric part ``(A + A^T) / 2``.
 This does not change ``f``: ``x^T A x`` is a scalar, so it equals its
@@ -292,7 +294,9 @@ class QuadraticForm:
         ``Matrix`` (or a nested list of sympy numbers and Fractions) makes
         the form **exact**: ``b``, ``c`` and all results are then sympy
         objects; entries may be symbols, but classifying and minimizing need
-        numbers.
+        numbers. A CuPy array or cupyx.scipy.sparse matrix stays on the GPU
+        (``b`` is moved there too): conjugate gradients only, see
+        :mod:`mathkit.quadratic.device`.
     b : array_like of shape (n,), optional
         The linear part; zeros by default.
     c : real number, default 0
@@ -300,13 +304,13 @@ class QuadraticForm:
 
     Attributes
     ----------
-    A : numpy.ndarray, scipy.sparse matrix, LinearOperator or sympy.ImmutableMatrix
+    A : numpy.ndarray, scipy.sparse matrix, LinearOperator, sympy.ImmutableMatrix or CuPy array
         The symmetric matrix (read-only array for dense forms).
     b : numpy.ndarray of shape (n,) or sympy.ImmutableMatrix of shape (n, 1)
     c : float or sympy.Expr
     n : int
         The number of variables.
-    kind : {"dense", "sparse", "operator", "exact"}
+    kind : {"dense", "sparse", "operator", "exact", "device"}
     exact : bool
         Whether the form is exact (sympy).
     symmetrized : bool
@@ -362,6 +366,16 @@ class QuadraticForm:
     def __init__(self, A, b=None, c=0):
         self._cache: dict = {}
         self._variables = None
+        self.namespace = None
+        from mathkit.quadratic import device
+
+        if device.is_device(A):
+            self.kind = "device"
+            self.A, self.symmetrized, self.namespace = device.device_matrix(A)
+            self.n = int(self.A.shape[0])
+            self.b = device.device_vector(b, self.n, self.namespace)
+            self.c = _check_scalar(c, exact=False)
+            return
         if _wants_exact(A):
             self.kind = "exact"
             self.A, self.symmetrized = _exact_matrix(A)
@@ -412,13 +426,14 @@ class QuadraticForm:
         form._cache = {}
         form._variables = self._variables
         form.kind, form.n, form.symmetrized = self.kind, self.n, False
+        form.namespace = self.namespace
         if self.kind == "dense":
             matrix = -self.A
             matrix.setflags(write=False)
             form.A = matrix
         else:
             form.A = -self.A
-        if self.exact:
+        if self.exact or self.kind == "device":
             form.b = -self.b
         else:
             vector = -self.b
@@ -435,7 +450,7 @@ class QuadraticForm:
             return np.asarray(self.A.matvec(v), dtype=np.float64).reshape(-1)
         if self.kind == "exact":
             return self._float_matrix() @ v
-        return self.A @ v
+        return self.A @ v  # dense, sparse, and device arrays of their own library
 
     def norm_estimate(self) -> float:
         """An estimate of ``||A||_2``, cheap for every representation; cached.
@@ -455,6 +470,11 @@ class QuadraticForm:
         3.0
         """
         if "norm" not in self._cache:
+            if self.kind == "device":
+                from mathkit.quadratic.device import norm_estimate
+
+                self._cache["norm"] = norm_estimate(self)
+                return self._cache["norm"]
             if self.kind == "operator":
                 v = np.random.default_rng(0x5EED).standard_normal(self.n)
                 v /= np.linalg.norm(v)
@@ -527,6 +547,10 @@ class QuadraticForm:
                     raise ValueError(msg)
                 if self.kind == "sparse":
                     matrix = self.A.toarray()
+                elif self.kind == "device":
+                    from mathkit.quadratic.device import to_host
+
+                    matrix = to_host(self.A)
                 else:
                     matrix = self._rows_times_A(np.eye(self.n))
                 matrix = 0.5 * matrix + 0.5 * matrix.T
@@ -583,6 +607,8 @@ class QuadraticForm:
             point = self._exact_point(x)
             value = (point.T * self.A * point)[0, 0] + (self.b.T * point)[0, 0] + self.c
             return _sympy().expand(value) if value.free_symbols else value
+        if self.kind == "device":
+            return self._device_value(x)
         array = self._point(x)
         rows = array.reshape(-1, self.n)
         values = np.einsum("ij,ij->i", rows, self._rows_times_A(rows)) + rows @ self.b + self.c
@@ -618,9 +644,25 @@ class QuadraticForm:
             return _sympy().ImmutableMatrix(2 * self.A * point + self.b).applyfunc(
                 _sympy().expand
             )
+        if self.kind == "device":
+            from mathkit.quadratic import device
+
+            array = device.points(self, x)
+            rows = self.namespace.reshape(array, (-1, self.n))
+            return self.namespace.reshape(2.0 * device.rows_times_A(self, rows) + self.b,
+                                          array.shape)
         array = self._point(x)
         rows = array.reshape(-1, self.n)
         return (2.0 * self._rows_times_A(rows) + self.b).reshape(array.shape)
+
+    def _device_value(self, x):
+        from mathkit.quadratic import device
+
+        xp = self.namespace
+        array = device.points(self, x)
+        rows = xp.reshape(array, (-1, self.n))
+        values = xp.sum(rows * device.rows_times_A(self, rows), axis=1) + rows @ self.b + self.c
+        return xp.reshape(values, array.shape[:-1])
 
     def hessian(self):
         """The Hessian ``2 A`` (same representation as ``A``).
@@ -692,8 +734,9 @@ class QuadraticForm:
             return self
         sympy = _sympy()
         rational = np.vectorize(lambda v: sympy.Rational(float(v)), otypes=[object])
+        b = np.asarray(self.b.tolist(), dtype=np.float64)  # a host copy of a device b
         form = QuadraticForm(sympy.Matrix(rational(self.dense()).tolist()),
-                             list(rational(self.b)), sympy.Rational(self.c))
+                             list(rational(b)), sympy.Rational(self.c))
         form._variables = self._variables
         return form
 
@@ -846,27 +889,31 @@ class QuadraticForm:
 
     # -- analysis (implemented in classify.py and minimize.py) --------------------
 
-    def classify(self, tol: float | None = None):
+    def classify(self, tol: float | None = None, constraints=None):
         """Classify ``A`` (definite, semidefinite, indefinite, zero); see :func:`classify`."""
         from mathkit.quadratic.classify import classify
 
-        return classify(self, tol=tol)
+        return classify(self, tol=tol, constraints=constraints)
 
     def minimize(self, method: str = "auto", x0=None, tol: float = 1e-10,
-                 maxiter: int | None = None, callback=None, step: str = "exact"):
+                 maxiter: int | None = None, callback=None, step: str = "exact", *,
+                 preconditioner=None, bounds=None, constraints=None):
         """Minimize ``f``; see :func:`mathkit.quadratic.minimize`."""
         from mathkit.quadratic.minimize import minimize
 
         return minimize(self, method=method, x0=x0, tol=tol, maxiter=maxiter,
-                        callback=callback, step=step)
+                        callback=callback, step=step, preconditioner=preconditioner,
+                        bounds=bounds, constraints=constraints)
 
     def maximize(self, method: str = "auto", x0=None, tol: float = 1e-10,
-                 maxiter: int | None = None, callback=None, step: str = "exact"):
+                 maxiter: int | None = None, callback=None, step: str = "exact", *,
+                 preconditioner=None, bounds=None, constraints=None):
         """Maximize ``f`` (minimize ``-f``); see :func:`mathkit.quadratic.maximize`."""
         from mathkit.quadratic.minimize import maximize
 
         return maximize(self, method=method, x0=x0, tol=tol, maxiter=maxiter,
-                        callback=callback, step=step)
+                        callback=callback, step=step, preconditioner=preconditioner,
+                        bounds=bounds, constraints=constraints)
 
 
 def _check_variables(variables, n: int | None) -> tuple:

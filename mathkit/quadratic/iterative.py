@@ -73,15 +73,26 @@ REFRESH_EVERY = 50
 UNDERFLOW = 1e-280
 
 
+#: How messages name the iterative methods.
+METHOD_NAMES = {
+    "conjugate_gradient": "conjugate gradients",
+    "gradient_descent": "gradient descent",
+    "preconditioned_cg": "preconditioned conjugate gradients",
+    "heavy_ball": "the heavy-ball method",
+    "nesterov": "Nesterov's method",
+    "chebyshev": "the Chebyshev iteration",
+}
+
+
 def _checkable(form: QuadraticForm) -> bool:
     return form.kind == "dense" or form.n <= DENSE_LIMIT
 
 
-def _finish(form: QuadraticForm, raw: str, x, direction, *, method: str, iterations: int,
+def finish(form: QuadraticForm, raw: str, x, direction, *, method: str, iterations: int,
             norms, values, recursive: float):
     """Turn a kernel's raw outcome into a status, checked against ``A`` where affordable."""
     nullspace = None
-    what = "conjugate gradients" if method == "conjugate_gradient" else "gradient descent"
+    what = METHOD_NAMES[method]
     stopped = {
         CONVERGED: f"{what} converged in {iterations} iterations",
         MAXITER: f"{what} stopped after maxiter = {iterations} iterations",
@@ -157,7 +168,7 @@ def _negative_pair(previous, current, margin: float):
     return d if float(v @ d) <= 0.0 else -d
 
 
-def _scaled_start(form: QuadraticForm, x0: np.ndarray, tol: float):
+def scaled_start(form: QuadraticForm, x0: np.ndarray, tol: float):
     """Scale the problem so that the first gradient and ``b`` have entries of size <= 1.
 
     The minimizer is linear in ``(x0, b)``: with ``x = sigma y`` and ``b = sigma b_s``,
@@ -200,7 +211,7 @@ def conjugate_gradient(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter:
     ``f(x_{k+1}) = f(x_k) - alpha_k r_k^T r_k / 2``).
     """
     n, c = form.n, form.c
-    sigma, y, b, threshold = _scaled_start(form, np.array(x0, dtype=np.float64), tol)
+    sigma, y, b, threshold = scaled_start(form, np.array(x0, dtype=np.float64), tol)
     y = np.ascontiguousarray(y)
     r = np.ascontiguousarray(-(2.0 * form.matvec(y) + b))
     rr = float(r @ r)
@@ -248,7 +259,7 @@ def conjugate_gradient(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter:
         values.append(value)
         if callback is not None:
             callback(readonly(sigma * y))
-    return _finish(form, raw, sigma * y, direction, method="conjugate_gradient",
+    return finish(form, raw, sigma * y, direction, method="conjugate_gradient",
                    iterations=iterations, norms=norms, values=values, recursive=norms[-1])
 
 
@@ -283,7 +294,7 @@ def gradient_descent(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter: i
         if early is not None:
             return early
     n, c = form.n, form.c
-    sigma, y, b, threshold = _scaled_start(form, np.array(x0, dtype=np.float64), tol)
+    sigma, y, b, threshold = scaled_start(form, np.array(x0, dtype=np.float64), tol)
     Ay = form.matvec(y)
     g = 2.0 * Ay + b
     gg = float(g @ g)
@@ -327,7 +338,7 @@ def gradient_descent(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter: i
         values.append(_value(sigma, y, g, b, c))
         if callback is not None:
             callback(readonly(sigma * y))
-    return _finish(form, raw, sigma * y, direction, method="gradient_descent",
+    return finish(form, raw, sigma * y, direction, method="gradient_descent",
                    iterations=iterations, norms=norms, values=values, recursive=norms[-1])
 
 

@@ -13,6 +13,7 @@ which case holds through its ``status``:
 ``"unbounded"``           ``f(x + t d) -> -inf`` as ``t -> inf`` (``d``:
                           ``result.direction``); ``result.value`` is ``-inf``
 ``"maxiter"``             an iterative method stopped before converging
+``"infeasible"``          with ``constraints=(C, d)``: ``C x = d`` has no solution
 ========================  ==============================================================
 """
 
@@ -29,9 +30,14 @@ from mathkit.quadratic.form import QuadraticForm, float_array
 __all__ = ["METHODS", "STATUSES", "maximize", "minimize"]
 
 #: The methods :func:`minimize` accepts.
-METHODS = ("auto", "cholesky", "lstsq", "newton", "gradient_descent", "conjugate_gradient")
+METHODS = ("auto", "cholesky", "lstsq", "newton", "gradient_descent", "conjugate_gradient",
+           "preconditioned_cg", "heavy_ball", "nesterov", "chebyshev")
 #: The statuses a result can have.
-STATUSES = ("optimal", "optimal_set", "unbounded", "maxiter")
+STATUSES = ("optimal", "optimal_set", "unbounded", "maxiter", "infeasible")
+#: Methods that need eigenvalue bounds (given or computed).
+BOUNDED_METHODS = ("heavy_ball", "nesterov", "chebyshev")
+#: Methods that do not terminate in exact arithmetic, or need irrational parameters.
+FLOAT_ONLY = ("gradient_descent", "preconditioned_cg", *BOUNDED_METHODS)
 #: Steps of gradient descent.
 STEPS = ("exact", "optimal")
 #: Default iteration limit of gradient descent (conjugate gradients: ``10 n``).
@@ -55,7 +61,8 @@ def _check_x0(form: QuadraticForm, x0):
 
 
 def minimize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e-10,
-             maxiter: int | None = None, callback=None, step: str = "exact"):
+             maxiter: int | None = None, callback=None, step: str = "exact", *,
+             preconditioner=None, bounds=None, constraints=None):
     r"""Minimize ``f(x) = x^T A x + b^T x + c``, or show that it is unbounded below.
 
     Parameters
@@ -65,7 +72,10 @@ def minimize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
         ``"cholesky"`` (closed form; ``A`` must be positive definite),
         ``"lstsq"`` (minimum-norm closed form from the eigendecomposition;
         any symmetric ``A``), ``"newton"`` (one exact step from ``x0``),
-        ``"gradient_descent"``, ``"conjugate_gradient"``. ``"auto"``:
+        ``"gradient_descent"``, ``"conjugate_gradient"``,
+        ``"preconditioned_cg"``, ``"heavy_ball"``, ``"nesterov"``,
+        ``"chebyshev"`` (the last three with parameters from eigenvalue
+        bounds, :mod:`mathkit.quadratic.accelerated`). ``"auto"``:
         Cholesky for a dense positive definite ``A`` (factorization succeeds
         with reciprocal condition estimate above ``n eps``), ``lstsq``
         for other dense ``A``, conjugate gradients for sparse and operator
@@ -77,14 +87,29 @@ def minimize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
         Iterative methods stop when ``||2 A x + b|| <= tol * ||b||`` (relative
         to the initial gradient when ``b = 0``). The direct methods ignore it.
     maxiter : int, optional
-        Iteration limit: default ``10 n`` for conjugate gradients (``n`` for
-        exact forms), 10000 for gradient descent.
+        Iteration limit: default ``10 n`` for (preconditioned) conjugate
+        gradients (``n`` for exact forms), 10000 for gradient descent, heavy
+        ball, Nesterov and Chebyshev.
     callback : callable, optional
         Called as ``callback(x_k)`` after each iteration of ``newton`` and
         the iterative methods, with a read-only copy of the iterate.
     step : {"exact", "optimal"}, default "exact"
         Gradient descent only: exact line search, or the fixed step
         ``2 / (L + mu)`` from the extreme eigenvalues of the Hessian.
+    preconditioner : str, LinearOperator, matrix or callable, optional
+        ``method="preconditioned_cg"`` only: ``"jacobi"`` (the default),
+        ``"ilu"`` (:func:`scipy.sparse.linalg.spilu`), ``"none"``, or your
+        symmetric positive definite ``M`` approximating ``A^{-1}``; see
+        :mod:`mathkit.quadratic.preconditioned`.
+    bounds : (float, float), optional
+        ``"heavy_ball"``, ``"nesterov"``, ``"chebyshev"`` only: bounds
+        ``0 < lambda_min <= lambda_max`` on the eigenvalues of ``A``.
+        Computed when omitted.
+    constraints : (C, d), optional
+        Minimize on ``{x : C x = d}``, ``C`` of shape ``(m, n)``, ``d`` of
+        shape ``(m,)``; see :mod:`mathkit.quadratic.constrained`. The result
+        then carries ``multipliers`` and ``constraint_violation``, and may be
+        ``"infeasible"``.
 
     Returns
     -------
@@ -97,10 +122,14 @@ def minimize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
         If ``form`` is not a QuadraticForm, or ``method``, ``tol``,
         ``maxiter``, ``x0`` or ``callback`` has the wrong type.
     ValueError
-        If ``method`` or ``step`` is unknown, ``tol < 0``, ``maxiter < 1``,
+        If ``method``, ``step`` or ``preconditioner`` is unknown, ``tol < 0``,
+        ``maxiter < 1``, ``bounds`` or ``constraints`` have the wrong shape or
+        values, an option is given to a method it does not apply to,
         ``x0`` has the wrong shape or is not finite; if ``method="cholesky"``
-        and ``A`` is not positive definite; if ``method="gradient_descent"``
-        for an exact form (it does not terminate in exact arithmetic); if a
+        and ``A`` is not positive definite; if a method that needs floating
+        point (gradient descent, preconditioned CG, heavy ball, Nesterov,
+        Chebyshev) is asked of an exact form; if the given ``bounds`` do not
+        enclose the spectrum and the iteration diverges; if a
         direct method is asked of a sparse or operator form with ``n > 2000``.
 
     Notes
@@ -145,6 +174,15 @@ def minimize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
     >>> r = QuadraticForm(sympy.Matrix([[2, 1], [1, 2]]), [-6, 0], 1).minimize()
     >>> r.x.T, r.value
     (Matrix([[2, -1]]), -5)
+
+    Momentum with eigenvalue bounds, and the constraint ``x2 = 0``:
+
+    >>> r = q.minimize(method="chebyshev", bounds=(1.0, 3.0), tol=1e-12)
+    >>> r.status, r.x.round(10).tolist()
+    ('optimal', [2.0, -1.0])
+    >>> r = q.minimize(constraints=([[0.0, 1.0]], [0.0]))
+    >>> r.status, r.method, r.x.round(12).tolist(), r.multipliers.round(12).tolist()
+    ('optimal', 'kkt', [1.5, 0.0], [-3.0])
     """
     if not isinstance(form, QuadraticForm):
         msg = f"form must be a QuadraticForm, got {type(form).__name__}"
@@ -160,6 +198,14 @@ def minimize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
     if step != "exact" and method != "gradient_descent":
         msg = f"step applies only to method='gradient_descent', got method={method!r}"
         raise ValueError(msg)
+    preconditioner, bounds = _check_options(method, preconditioner, bounds)
+    if constraints is not None:
+        return _constrained(form, constraints, method, x0, tol, maxiter, callback,
+                            dict(step=step, preconditioner=preconditioner, bounds=bounds))
+    if form.kind == "device":
+        from mathkit.quadratic.device import minimize_device
+
+        return minimize_device(form, method, x0, tol, maxiter, callback, preconditioner)
     x0 = _check_x0(form, x0)
     if form.exact:
         return _minimize_exact(form, method, x0, maxiter, callback)
@@ -180,18 +226,59 @@ def minimize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
         return closed_form.newton(form, x0, callback)
     if method == "conjugate_gradient":
         return iterative.conjugate_gradient(form, x0, tol, maxiter or 10 * form.n, callback)
+    if method == "preconditioned_cg":
+        from mathkit.quadratic.preconditioned import preconditioned_cg
+
+        return preconditioned_cg(form, x0, tol, maxiter or 10 * form.n, callback,
+                                 "jacobi" if preconditioner is None else preconditioner)
+    if method in BOUNDED_METHODS:
+        from mathkit.quadratic.accelerated import minimize_accelerated
+
+        return minimize_accelerated(form, method, x0, tol, maxiter or GRADIENT_DESCENT_MAXITER,
+                                    callback, bounds)
     return iterative.gradient_descent(form, x0, tol, maxiter or GRADIENT_DESCENT_MAXITER,
                                       callback, step)
+
+
+def _check_options(method: str, preconditioner, bounds):
+    from mathkit.quadratic.accelerated import check_bounds
+    from mathkit.quadratic.preconditioned import check_preconditioner
+
+    if preconditioner is not None:
+        preconditioner = check_preconditioner(preconditioner)
+        if method != "preconditioned_cg":
+            msg = f"preconditioner applies only to method='preconditioned_cg', got {method!r}"
+            raise ValueError(msg)
+    if bounds is not None:
+        bounds = check_bounds(bounds)
+        if method not in BOUNDED_METHODS:
+            msg = f"bounds apply only to methods {BOUNDED_METHODS}, got method={method!r}"
+            raise ValueError(msg)
+    return preconditioner, bounds
+
+
+def _constrained(form, constraints, method, x0, tol, maxiter, callback, options):
+    from mathkit.quadratic.constrained import minimize_constrained
+
+    if options["preconditioner"] is not None and not isinstance(options["preconditioner"], str):
+        msg = ("with constraints, preconditioner must be a name (the problem is reduced to the "
+               "nullspace of C, where your M does not apply)")
+        raise ValueError(msg)
+    if x0 is not None and form.kind in ("dense", "sparse", "operator"):  # exact: direct methods
+        x0 = _check_x0(form, x0)
+    return minimize_constrained(form, constraints, method, x0, tol, maxiter, callback,
+                                {k: v for k, v in options.items() if v is not None})
 
 
 def _minimize_exact(form: QuadraticForm, method: str, x0, maxiter, callback):
     from mathkit.quadratic import _exact, closed_form, iterative
 
     _exact.require_numbers(form)
-    if method == "gradient_descent":
+    if method in FLOAT_ONLY:
         msg = (
-            "method='gradient_descent' does not terminate in exact arithmetic; use "
-            "q.to_numeric().minimize(method='gradient_descent') or method='conjugate_gradient'"
+            f"method={method!r} needs floating point (it does not terminate in exact "
+            f"arithmetic, or its parameters are irrational); use "
+            f"q.to_numeric().minimize(method={method!r}) or method='conjugate_gradient'"
         )
         raise ValueError(msg)
     if method == "conjugate_gradient":
@@ -203,14 +290,16 @@ def _minimize_exact(form: QuadraticForm, method: str, x0, maxiter, callback):
 
 
 def maximize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e-10,
-             maxiter: int | None = None, callback=None, step: str = "exact"):
+             maxiter: int | None = None, callback=None, step: str = "exact", *,
+             preconditioner=None, bounds=None, constraints=None):
     """Maximize ``f`` by minimizing ``-f``.
 
     Parameters
     ----------
     form : QuadraticForm
-    method, x0, tol, maxiter, callback, step
-        As for :func:`minimize`.
+    method, x0, tol, maxiter, callback, step, preconditioner, bounds, constraints
+        As for :func:`minimize` (``bounds`` then bound the eigenvalues of
+        ``-A``).
 
     Returns
     -------
@@ -218,7 +307,9 @@ def maximize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
         For ``f`` itself: ``value`` and ``history.value`` are values of
         ``f``; ``"optimal"`` means the unique maximizer (``A`` negative
         definite), ``"optimal_set"`` a set of maximizers ``x + N t``, and
-        ``"unbounded"`` that ``f(x + t d) -> +inf`` (``value`` is ``+inf``).
+        ``"unbounded"`` that ``f(x + t d) -> +inf`` (``value`` is ``+inf``;
+        ``-inf`` for ``"infeasible"``, the supremum over the empty set).
+        With constraints, ``multipliers`` are those of ``-f``.
         The gradient norm is the same for ``f`` and ``-f``.
 
     Raises
@@ -241,7 +332,8 @@ def maximize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
         msg = f"form must be a QuadraticForm, got {type(form).__name__}"
         raise TypeError(msg)
     result = minimize(-form, method=method, x0=x0, tol=tol, maxiter=maxiter,
-                      callback=callback, step=step)
+                      callback=callback, step=step, preconditioner=preconditioner,
+                      bounds=bounds, constraints=constraints)
     history = dataclasses.replace(result.history, value=_negated(result.history.value))
     return dataclasses.replace(
         result,

@@ -47,10 +47,13 @@ class MinimizeResult:
 
     Attributes
     ----------
-    x : numpy.ndarray of shape (n,) or sympy.ImmutableMatrix of shape (n, 1)
+    x : numpy.ndarray of shape (n,), sympy.ImmutableMatrix of shape (n, 1), or a CuPy array
+        for a device form
         ``"optimal"``: the minimizer. ``"optimal_set"``: a minimizer (of
-        least norm for ``lstsq``, ``auto`` and iterative methods started at
-        0; the one nearest ``x0`` for ``newton``). ``"unbounded"``: a base
+        least norm for ``lstsq``, ``auto`` and the unpreconditioned
+        iterative methods started at 0; the one nearest ``x0`` for
+        ``newton``; preconditioned CG leaves the range of ``A``, so its
+        minimizer need not be the least-norm one). ``"unbounded"``: a base
         point for ``direction``. ``"maxiter"``: the last iterate.
     value : float or sympy number
         The minimum ``f(x)``; ``-inf`` when ``"unbounded"`` (the infimum);
@@ -65,8 +68,9 @@ class MinimizeResult:
     status : str
         ``"optimal"`` (the unique minimizer), ``"optimal_set"`` (``A``
         positive semidefinite, ``b`` in its range: every ``x + N t`` is a
-        minimizer), ``"unbounded"`` (``f(x + t d) -> -inf`` as ``t -> inf``)
-        or ``"maxiter"`` (stopped before convergence).
+        minimizer), ``"unbounded"`` (``f(x + t d) -> -inf`` as ``t -> inf``),
+        ``"maxiter"`` (stopped before convergence) or, with constraints,
+        ``"infeasible"``.
     message : str
         What happened, in words.
     history : IterationHistory
@@ -81,9 +85,24 @@ class MinimizeResult:
     method : str
         The method that ran (what ``"auto"`` chose).
     recursive_gradient_norm : float, optional
-        Conjugate gradients and gradient descent: the recursively updated
-        gradient norm at the end, which rounding lets drift from the true
-        one (:attr:`gradient_norm`).
+        The iterative methods: the recursively updated gradient norm at the
+        end (conjugate gradients), which rounding lets drift from the true
+        one (:attr:`gradient_norm`); the last recorded one for the others.
+    multipliers : numpy.ndarray of shape (m,) or sympy matrix, optional
+        With ``constraints=(C, d)`` and a converged status: Lagrange
+        multipliers ``lambda`` with ``2 A x + b + C^T lambda = 0`` (the
+        least-squares ones of least norm when ``C`` has dependent rows).
+    constraint_violation : float or sympy number, optional
+        With constraints: ``||C x - d||``.
+
+    Notes
+    -----
+    With constraints, :attr:`gradient_norm` is the norm of the gradient
+    projected onto the nullspace of ``C`` (``||Z^T (2 A x + b)||`` for an
+    orthonormal nullspace basis ``Z``), which vanishes at a constrained
+    minimizer, the status may also be ``"infeasible"`` (``C x = d`` has no
+    solution; ``value`` is ``+inf``), and ``nullspace`` and ``direction``
+    lie in the nullspace of ``C``.
     """
 
     x: object
@@ -98,3 +117,5 @@ class MinimizeResult:
     direction: object = None
     method: str = ""
     recursive_gradient_norm: float | None = None
+    multipliers: object = None
+    constraint_violation: object = None

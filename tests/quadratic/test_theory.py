@@ -25,8 +25,31 @@ def test_formulas():
     assert isinstance(convergence_bound("gradient_descent", np.int64(2), 3.0), float)
 
 
+def test_formulas_of_the_methods_with_fixed_parameters():
+    # kappa = 9: rho = 1/2, sqrt(kappa) = 3; exact values by hand
+    assert convergence_bound("heavy_ball", 2, 9.0) == pytest.approx((1 + 1.5 * 2) / 4)
+    assert convergence_bound("chebyshev", 2, 9.0) == pytest.approx(1 / (2 * 1.25**2 - 1))
+    assert convergence_bound("nesterov", 4, 9.0) == pytest.approx(math.sqrt(2) * (2 / 3) ** 2)
+    assert convergence_bound("preconditioned_cg", 3, 9.0) == \
+        convergence_bound("conjugate_gradient", 3, 9.0)
+    for method in ("heavy_ball", "chebyshev"):
+        assert convergence_bound(method, 0, 50.0) == 1.0
+        assert convergence_bound(method, 3, 1.0) == 0.0
+    assert convergence_bound("chebyshev", 5, math.inf) == 1.0
+    assert convergence_bound("heavy_ball", 5, math.inf) == 11.0
+    assert convergence_bound("nesterov", 5, math.inf) == pytest.approx(math.sqrt(2))
+
+
+@given(st.floats(1.0, 1e8), st.integers(0, 500))
+def test_chebyshev_is_below_the_cg_bound_and_heavy_ball_above_its_rate(kappa, k):
+    chebyshev = convergence_bound("chebyshev", k, kappa)
+    assert chebyshev <= convergence_bound("conjugate_gradient", k, kappa) * (1 + 1e-12)
+    rho = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
+    assert convergence_bound("heavy_ball", k, kappa) >= rho**k * (1 - 1e-12)
+
+
 @pytest.mark.parametrize(("args", "error", "match"), [
-    (("heavy_ball", 1, 10.0), ValueError, "method must be one of 'gradient_descent'"),
+    (("momentum", 1, 10.0), ValueError, "method must be one of 'gradient_descent'"),
     (("newton", 1, 10.0), ValueError, "method must be one of"),
     (("gradient_descent", -1, 10.0), ValueError, "k must be >= 0, got -1"),
     (("gradient_descent", 1.5, 10.0), TypeError, "k must be a non-negative integer"),
