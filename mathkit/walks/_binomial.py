@@ -15,6 +15,11 @@ deviance term ``bd0(x, M) = x log(x / M) + M - x``. The means ``n p`` and
 ``n q = n - n p`` are carried in double-double (Dekker's exact product), so the
 deviation ``x - n p`` is exact to rounding even at ``n = 10**12``, where the
 plain product ``n * p`` would cost ``eps sqrt(n)`` of relative accuracy.
+The same form holds for a tiny ``p`` (or ``q``), down to the subnormal
+``5e-324``: there ``bd0(x, n p)`` takes ``log(x / (n p))`` as a difference of
+logarithms (the quotient would overflow), and it dominates the sum
+(``|log f| > 660 x``), so the relative error stays a few ``eps``
+(tests/walks/test_tiny_probabilities.py holds it against mpmath).
 
 **Tails** (:func:`tail_sum`): from ``x`` outwards the terms shrink by the
 ratio ``x q / ((n - x + 1) p)`` (lower tail), so far from the mode a few hundred
@@ -44,6 +49,7 @@ import numpy as np
 
 LOG_SQRT_2PI = 0.9189385332046727  # log(sqrt(2 pi))
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitting constant
+_MIN_NORMAL = 2.0**-1022
 
 #: stirlerr(m) for m = 0..30 (entry 0 unused), from mpmath at 40 digits.
 _STIRLERR_TABLE = np.array([
@@ -111,6 +117,9 @@ def two_prod(a, b):
 def binomial_means(n: float, p: float):
     """``(n p, n q)`` as double-double pairs ``(hi, lo)``, with ``q = 1 - p`` exactly."""
     mean_hi, mean_lo = two_prod(np.float64(n), np.float64(p))
+    # a subnormal n p is exact (an integer times a multiple of 2**-1074); Dekker's
+    # error term, whose partial products underflow, is not
+    mean_lo = np.where(np.abs(mean_hi) < _MIN_NORMAL, 0.0, mean_lo)
     s, e = two_sum(np.float64(n), -mean_hi)
     e = e - mean_lo
     q_hi = s + e
@@ -188,15 +197,28 @@ def bd0(x, mean, d):
         hi[near], lo[near] = _renormalize(s, e + quotient_lo)
     far = ~near
     if far.any():
-        xf, df, hf, lf = x[far], d_hi[far], m_hi[far], m_lo[far]
-        small = xf < 0.5 * hf
-        logratio = np.where(
-            small,
-            np.log(np.where(small, xf, 1.0) / hf) - lf / hf,
-            np.log1p(np.where(small, 0.0, df / hf)),
-        )
-        hi[far] = xf * logratio - df
+        xf, df = x[far], d_hi[far]
+        hi[far] = xf * _log_ratio(xf, m_hi[far], m_lo[far], df) - df
     return hi, lo
+
+
+def _log_ratio(x, m_hi, m_lo, d):
+    """``log(x / M)`` for ``x >= 1`` and a double-double ``M`` with ``d = x - M``.
+
+    ``log1p(d / M)`` where ``x / M`` is moderate; the difference of logs where
+    ``x / M > 2**64`` (a tiny ``M``, down to subnormal ``n p``, where ``d / M``
+    would overflow): there ``log(x / M) > 44`` while ``|log x| + |log M|`` is at
+    most ``log(x / M) + 2 log(2**53)``, so the subtraction loses under 3 ulps.
+    """
+    out = np.empty(x.shape)
+    small = x < 0.5 * m_hi
+    large = x > m_hi * 2.0**64
+    middle = ~(small | large)
+    correction = m_lo / m_hi
+    out[small] = np.log(x[small] / m_hi[small]) - correction[small]
+    out[large] = (np.log(x[large]) - np.log(m_hi[large])) - correction[large]
+    out[middle] = np.log1p(d[middle] / m_hi[middle])
+    return out
 
 
 def _renormalize(s, e):
@@ -496,11 +518,13 @@ def cdf_sf(n: int, p: float, j):
     hi = np.empty(j.shape)
     lo = np.zeros(j.shape)
     is_cdf = np.empty(j.shape, dtype=bool)
-    # lower tail: f(k - 1) / f(k) = k q / ((n - k + 1) p), from k = j down to 0
-    ratio_lower = j * q / ((nf - j + 1.0) * p)
+    # lower tail: f(k - 1) / f(k) = k q / ((n - k + 1) p), from k = j down to 0;
+    # upper tail: f(k + 1) / f(k) = (n - k) p / ((k + 1) q), from k = j + 1 up to n.
+    # For a tiny p or q a ratio may overflow: inf (>= 1) rightly rules that tail out
+    with np.errstate(over="ignore"):
+        ratio_lower = j * q / ((nf - j + 1.0) * p)
+        ratio_upper = (nf - j - 1.0) * p / ((j + 2.0) * q)
     terms_lower = _terms_needed(ratio_lower, j + 1.0)
-    # upper tail: f(k + 1) / f(k) = (n - k) p / ((k + 1) q), from k = j + 1 up to n
-    ratio_upper = (nf - j - 1.0) * p / ((j + 2.0) * q)
     terms_upper = _terms_needed(ratio_upper, nf - j)
     use_lower = (terms_lower <= TAIL_TERMS) & (terms_lower <= terms_upper)
     use_upper = ~use_lower & (terms_upper <= TAIL_TERMS)
@@ -534,7 +558,8 @@ def cdf_sf(n: int, p: float, j):
     # the complement: from the log where "small" is near 1 (a tail sum of a nearly
     # degenerate law), else from the value, whose relative error is ~eps even below e^-709
     near_one = log_small > -0.6931471805599453
-    log_large = np.where(near_one, _log1mexp(np.minimum(log_small, 0.0)), np.log1p(-small))
+    log_large = np.where(near_one, _log1mexp(np.minimum(log_small, 0.0)),
+                         np.log1p(-np.where(near_one, 0.0, small)))
     large = np.where(near_one, -np.expm1(log_small), 1.0 - small)
     return (np.where(is_cdf, log_small, log_large), np.where(is_cdf, log_large, log_small),
             np.where(is_cdf, small, large), np.where(is_cdf, large, small))
@@ -605,24 +630,39 @@ def pmf_range(n: int, p: float, lo: int, hi: int) -> np.ndarray:
     top = min(max(mode(n, p), lo), hi)
     out = np.empty(hi - lo + 1)
     nf = float(n)
-    q_over_p = (1.0 - p) / p
-    p_over_q = p / (1.0 - p)
-    spacing = ANCHOR_SPACING
-    # left part, from the mode downwards: k = top, top - 1, ..., lo
+    # left part, from the mode downwards: k = top, top - 1, ..., lo, by f(k) / f(k + 1)
     count = top - lo + 1
-    blocks = -(-count // spacing)
-    k = top - np.arange(blocks * spacing, dtype=np.float64).reshape(blocks, spacing)
-    with np.errstate(divide="ignore"):  # k = n only ever sits in an anchor's place
-        factors = (k + 1.0) / (nf - k) * q_over_p  # f(k) / f(k + 1)
-    factors[:, 0] = pmf(n, p, np.maximum(k[:, 0], 0.0))
-    values = np.cumprod(factors, axis=1).ravel()[:count]
-    out[:count] = values[::-1]
-    # right part, from the mode upwards: k = top + 1, ..., hi
+    k = _anchored_blocks(top, -1, count)
+    factors = _recurrence_factors(k, k >= lo, lambda k: (k + 1.0) / (nf - k) * ((1.0 - p) / p))
+    factors[:, 0] = pmf(n, p, k[:, 0])
+    out[:count] = np.cumprod(factors, axis=1).ravel()[:count][::-1]
+    # right part, from the mode upwards: k = top + 1, ..., hi, by f(k) / f(k - 1)
     count = hi - top
     if count > 0:
-        blocks = -(-count // spacing)
-        k = top + 1 + np.arange(blocks * spacing, dtype=np.float64).reshape(blocks, spacing)
-        factors = (nf - k + 1.0) / k * p_over_q  # f(k) / f(k - 1)
-        factors[:, 0] = pmf(n, p, np.minimum(k[:, 0], nf))
+        k = _anchored_blocks(top + 1, 1, count)
+        factors = _recurrence_factors(k, k <= hi, lambda k: (nf - k + 1.0) / k * (p / (1.0 - p)))
+        factors[:, 0] = pmf(n, p, k[:, 0])
         out[top - lo + 1:] = np.cumprod(factors, axis=1).ravel()[:count]
     return out
+
+
+def _anchored_blocks(start: int, step: int, count: int) -> np.ndarray:
+    """``start + step * i`` for ``i < count``, in rows of :data:`ANCHOR_SPACING` (padded)."""
+    blocks = -(-count // ANCHOR_SPACING)
+    offsets = np.arange(blocks * ANCHOR_SPACING, dtype=np.float64)
+    return (start + step * offsets).reshape(blocks, ANCHOR_SPACING)
+
+
+def _recurrence_factors(k, inside, ratio):
+    """``ratio(k)`` where ``inside`` (anchors aside), else 0.
+
+    Only the ratios the recurrence uses are formed, each <= 1 as it leads away
+    from the mode; those of the padding (``k`` outside the window, ``k = -1``)
+    and of the anchors could be ``0 * inf`` or overflow for a tiny ``p`` or ``q``.
+    """
+    inside = inside.copy()
+    inside[:, 0] = False
+    factors = np.zeros(k.shape)
+    if inside.any():
+        factors[inside] = ratio(k[inside])
+    return factors

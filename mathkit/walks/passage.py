@@ -48,10 +48,7 @@ terms then fall geometrically: relative accuracy ~``1e-13`` even deep in the
 tail), else are ``prob_finite() - cdf`` (accurate to ~``1e-16`` absolutely;
 for ``p`` near 1/2 the tail decays slowly, so it is not small). Exact ``p``
 (Fraction or sympy Rational) gives exact values (Fractions, or sympy
-Rationals for a sympy ``p``). For ``p`` or ``q`` below ``1e-290`` the binomial
-anchors come from ``gammaln`` instead (the double-double kernels would meet
-subnormal numbers; the terms are then so large that ``gammaln``'s absolute
-error is a relative error ~eps): tested down to ``p = 5e-324``.
+Rationals for a sympy ``p``). Tested down to ``p = 5e-324``.
 """
 
 from __future__ import annotations
@@ -644,8 +641,6 @@ def _binomial_logpmf(n: np.ndarray, p: float, x: np.ndarray) -> np.ndarray:
 
     n = np.asarray(n, dtype=np.float64)
     x = np.asarray(x, dtype=np.float64)
-    if min(p, 1 - p) < _TINY_P:
-        return _direct_binomial_logpmf(n, p, x)
     out = np.empty(n.shape)
     inner = (x > 0) & (x < n)
     for i in np.flatnonzero(~inner).tolist():  # x = 0 or n: a power, done as the scalar does
@@ -663,24 +658,6 @@ def _binomial_logpmf(n: np.ndarray, p: float, x: np.ndarray) -> np.ndarray:
         hi, lo = _binomial._dd_add(total, (small, np.zeros_like(small)))
         out[inner] = hi + lo
     return out
-
-
-#: Below this ``p`` (or ``q``) the double-double kernels of ``_binomial`` meet subnormals.
-_TINY_P = 1e-290
-
-
-def _direct_binomial_logpmf(n: np.ndarray, p: float, x: np.ndarray) -> np.ndarray:
-    """``log C(n, x) + x log p + (n - x) log q`` by ``gammaln``, for ``p`` or ``q`` below 1e-290.
-
-    ``|x log p|`` (or ``|(n - x) log q|``) then exceeds ``660 x``: the absolute
-    error ``~eps n log n`` of the ``gammaln`` terms is a relative error ~eps.
-    """
-    from scipy.special import gammaln
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = gammaln(n + 1) - gammaln(x + 1) - gammaln(n - x + 1)
-        terms = terms + np.where(x > 0, x * math.log(p), 0.0)
-        return terms + np.where(n > x, (n - x) * math.log1p(-p), 0.0)
 
 
 def _log_fraction(value: Fraction) -> float:
