@@ -17,7 +17,12 @@ and the status. The engines:
   triangular solves vectorized over the stack;
 - ``"numba"``: one compiled loop over the problems (``prange``), a Cholesky
   factorization and two triangular solves per problem in registers; the
-  problems it flags are finished by the same numpy eigen-fallback.
+  problems it flags are finished by the same numpy eigen-fallback;
+- ``"cupy"``: the same steps on the GPU, written once over an array namespace
+  in :mod:`mathkit.quadratic._device_batched` (batched ``cholesky``, factors
+  verified per problem, triangular solves vectorized over the stack, ``eigh``
+  on the problems that fail). CuPy in, CuPy out; numpy input sent to the GPU
+  comes back as numpy.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from mathkit._backend import BackendUnavailableError, resolve_backend
+from mathkit._backend import is_cupy_array, resolve_backend
 from mathkit._validate import check_finite_array, check_shape
 
 __all__ = ["BatchResult", "minimize_batch"]
@@ -44,21 +49,23 @@ class BatchResult:
 
     Attributes
     ----------
-    x : numpy.ndarray of shape (B, n)
+    x : numpy.ndarray or cupy.ndarray of shape (B, n)
+        Arrays of the input's library (CuPy in, CuPy out), as are ``value``
+        and ``status``.
         ``"optimal"``: the unique minimizer ``-A^{-1} b / 2``.
         ``"optimal_set"``: the minimizer of least norm ``-A^+ b / 2``.
         ``"unbounded"``: the least-squares stationary point ``-A^+ b / 2``
         (the same formula; :func:`~mathkit.quadratic.minimize` with
         ``method="lstsq"`` returns the same point). Never NaN.
-    value : numpy.ndarray of shape (B,)
+    value : array of shape (B,)
         The minimum ``f(x) = c + b^T x / 2`` (``f`` at a stationary point);
         ``-inf`` for ``"unbounded"`` (the infimum).
-    status : numpy.ndarray of shape (B,) and dtype int8
+    status : array of shape (B,) and dtype int8
         Status codes: ``0`` = ``"optimal"``, ``1`` = ``"optimal_set"``,
         ``2`` = ``"unbounded"``; ``BatchResult.STATUSES[code]`` is the name,
         :attr:`status_names` the names of all.
     backend : str
-        The engine that ran: ``"numpy"`` or ``"numba"``.
+        The engine that ran: ``"numpy"``, ``"numba"`` or ``"cupy"``.
 
     Examples
     --------
@@ -81,8 +88,10 @@ class BatchResult:
 
     @property
     def status_names(self) -> np.ndarray:
-        """The statuses as strings, shape (B,)."""
-        return np.array(self.STATUSES)[self.status]
+        """The statuses as strings, shape (B,) (a numpy array, also for CuPy results)."""
+        from mathkit.quadratic.device import to_host
+
+        return np.array(self.STATUSES)[to_host(self.status)]
 
     def __len__(self) -> int:
         return len(self.value)
@@ -236,24 +245,26 @@ def minimize_batch(A, b, c=None, backend: str = "auto") -> BatchResult:
 
     Parameters
     ----------
-    A : array_like of shape (B, n, n)
+    A : array_like or cupy.ndarray of shape (B, n, n)
         The matrices; each is replaced by its symmetric part
         ``(A_k + A_k^T)/2`` (which leaves ``f_k`` unchanged).
     b : array_like of shape (B, n)
-        The linear parts.
+        The linear parts (a CuPy array when ``A`` is one).
     c : array_like of shape (B,) or a real number, optional
         The constants; zeros by default (a number applies to every problem).
     backend : {"auto", "numpy", "numba", "cupy"}
         The engine (see :mod:`mathkit._backend`). ``"auto"`` asks
-        ``resolve_backend(size=B * n * n)``: numpy for small stacks, numba
-        otherwise (also where it would pick CuPy: there is no CuPy kernel yet).
+        ``resolve_backend(size=B * n * n, array=A)``: CuPy for CuPy input or a
+        large stack when a GPU works, numpy for small stacks, numba otherwise.
+        A CuPy ``A`` with ``"numpy"`` or ``"numba"`` is solved on a host copy.
 
     Returns
     -------
     BatchResult
         ``x`` (B, n), ``value`` (B,), ``status`` (B,) int8 codes
         (``BatchResult.STATUSES[code]``: 0 ``"optimal"``, 1 ``"optimal_set"``,
-        2 ``"unbounded"``) and the engine that ran.
+        2 ``"unbounded"``) and the engine that ran; CuPy arrays for CuPy
+        ``A``, else numpy.
 
     Raises
     ------
@@ -264,7 +275,7 @@ def minimize_batch(A, b, c=None, backend: str = "auto") -> BatchResult:
         ``c`` not (B,), an entry is NaN or infinite, or ``backend`` unknown.
     BackendUnavailableError
         If the engine asked for by name cannot run here (``"cupy"`` without
-        CuPy or a GPU; with one: there is no CuPy kernel yet).
+        CuPy or a GPU).
 
     Notes
     -----
@@ -290,8 +301,18 @@ def minimize_batch(A, b, c=None, backend: str = "auto") -> BatchResult:
     counts as zero): ``"optimal_set"`` when ``S`` is positive semidefinite and
     ``b`` in its range, else ``"unbounded"``; ``x = -\tfrac12 S^+ b`` in both
     cases, as :func:`~mathkit.quadratic.minimize` with ``method="lstsq"``.
-    This path is numpy for both engines, and slow (a Python loop per failing
-    block) only when most of a large stack is not positive definite.
+    This path is numpy for both CPU engines, and slow (a Python loop per
+    failing block) only when most of a large stack is not positive definite.
+
+    The ``"cupy"`` engine does the same on the GPU: a batched Cholesky
+    factorization, accepted per problem by the same pivot test (and a check
+    that the factor reproduces ``S``, since a failed factorization on the GPU
+    gives NaN or a partial factor instead of an error), and ``eigh`` with the
+    same tolerance on the problems that fail. Its statuses are those of the
+    numpy engine (problems within rounding of a tolerance aside: cuSOLVER
+    rounds differently from LAPACK), and its ``x`` agrees to the bound above
+    (the tests run the same code on numpy and JAX arrays on the CPU, and
+    CuPy against numba on a GPU).
 
     Examples
     --------
@@ -314,16 +335,23 @@ def minimize_batch(A, b, c=None, backend: str = "auto") -> BatchResult:
     >>> fast = minimize_batch(A, b, c=[1.0, 0.0, 0.0], backend="numba")
     >>> bool(np.allclose(fast.x, result.x)), fast.status.tolist(), fast.backend
     (True, [0, 1, 2], 'numba')
+
+    With CuPy arrays (on a GPU) the work stays there and so do the results:
+
+    >>> import cupy  # doctest: +SKIP
+    >>> gpu = minimize_batch(cupy.asarray(A), cupy.asarray(b))  # doctest: +SKIP
+    >>> type(gpu.x).__name__, gpu.backend, gpu.status_names.tolist()  # doctest: +SKIP
+    ('ndarray', 'cupy', ['optimal', 'optimal_set', 'unbounded'])
     """
+    if is_cupy_array(A):
+        return _cupy_input(A, b, c, backend)
     A, b, c = _check_inputs(A, b, c, check_A=False)
     count, n = b.shape
     shared_c = c.shape[0] == 1 and count != 1
     engine = resolve_backend(backend, size=count * n * n)
     if engine == "cupy":
-        if backend == "cupy":
-            msg = "backend='cupy' is not available for minimize_batch: it has no CuPy kernel yet"
-            raise BackendUnavailableError(msg)
-        engine = "numba"
+        check_finite_array(A, "A")
+        return _numpy_on_gpu(A, b, np.broadcast_to(c, (count,)))
     if engine == "numba":
         import numba
 
@@ -345,3 +373,30 @@ def minimize_batch(A, b, c=None, backend: str = "auto") -> BatchResult:
     status = np.zeros(count, dtype=np.int8)
     _eigen_fallback(A, b, c, np.flatnonzero(~ok), x, value, status)
     return BatchResult(_readonly(x), _readonly(value), _readonly(status), engine)
+
+
+def _cupy_input(A, b, c, backend: str) -> BatchResult:
+    """CuPy in, CuPy out: the GPU engine, or a host engine asked for by name on a copy."""
+    from mathkit.quadratic import _device_batched
+    from mathkit.quadratic.device import namespace, to_host
+
+    engine = resolve_backend(backend, array=A)
+    if engine == "cupy":
+        return BatchResult(*_device_batched.solve_stack(*_device_batched.device_inputs(A, b, c)),
+                           backend="cupy")
+    host = minimize_batch(to_host(A), to_host(b), None if c is None else to_host(c), engine)
+    xp = namespace(A)
+    return BatchResult(xp.asarray(host.x), xp.asarray(host.value), xp.asarray(host.status),
+                       engine)
+
+
+def _numpy_on_gpu(A: np.ndarray, b: np.ndarray, c: np.ndarray) -> BatchResult:
+    """numpy in, numpy out, solved on the GPU."""
+    import cupy
+
+    from mathkit.quadratic import _device_batched
+
+    x, value, status = _device_batched.solve_stack(cupy.asarray(A), cupy.asarray(b),
+                                                   cupy.asarray(c))
+    return BatchResult(*(_readonly(cupy.asnumpy(part)) for part in (x, value, status)),
+                       backend="cupy")
