@@ -11,7 +11,15 @@ every scale, so subnormals, overflow and ties all occur):
   so it rounds twice: the accuracy column counts the values it gets wrong, on the same
   input plus values built to sit just past a midpoint (where double rounding fails);
 - float32 -> bfloat16 (ml_dtypes rounds once from float32: both bit-exact);
-- float64 -> bfloat16 with stochastic rounding (no peer: neither numpy nor ml_dtypes has it).
+- float64 -> bfloat16 with stochastic rounding (no peer: neither numpy nor ml_dtypes has it);
+- a custom format (p = 10, 6 exponent bits: emin = -30, emax = 31), round to nearest even and
+  stochastic rounding, against pychop's ``Chop(exp_bits=6, sig_bits=9, rmode=1 or 5)``. Goals:
+  100x (nearest) and 20x (stochastic) faster than pychop. Its nearest results are judged
+  bit for bit; stochastic ones by whether each is one of the two neighbours of its input
+  (the only deterministic property; both are also unbiased);
+- emulated arithmetic (``mathkit.precision.sum`` and ``matmul``, every operation rounded
+  once): the compiled kernels against the numpy reference (no peer emulates each operation:
+  pychop's ``sum``/``matmul`` round only the inputs and the result).
 
 Accuracy is judged against mathkit's numpy reference, which the test suite checks against
 exact rational arithmetic and, for float32 inputs, exhaustively.
@@ -187,6 +195,123 @@ def _stochastic_case(x: np.ndarray, label: str) -> Case:
     )
 
 
+def _pychop():
+    try:
+        import pychop
+    except ImportError:
+        return None
+    return pychop
+
+
+#: The custom format of the pychop cases: pychop's exp_bits=6, sig_bits=9 (IEEE-style range).
+CUSTOM_PRECISION, CUSTOM_EXPONENT_BITS = 10, 6
+
+
+def _custom_format():
+    from mathkit.precision import Format
+
+    emax = 2 ** (CUSTOM_EXPONENT_BITS - 1) - 1
+    return Format(CUSTOM_PRECISION, 1 - emax, emax, name="p10-e6")
+
+
+def _neighbours_judge(x: np.ndarray, fmt):
+    """Whether each result is round-down or round-up of its input (NaN and inf as IEEE)."""
+    from mathkit.precision import round as round_to
+
+    down = round_to(x, fmt, "down", backend="numpy")
+    up = round_to(x, fmt, "up", backend="numpy")
+
+    def judge(result) -> str:
+        result = np.asarray(result, dtype=np.float64)
+        with np.errstate(over="ignore"):
+            outside = ~((result == down) | (result == up) | (np.isinf(result) & (
+                np.isinf(down) | np.isinf(up) | (np.abs(x) > fmt.max))))
+        wrong = int(np.count_nonzero(outside))
+        return "neighbours" if wrong == 0 else f"{wrong} not neighbours"
+
+    return judge
+
+
+def _pychop_case(x: np.ndarray, label: str, mode: str) -> Case:
+    from mathkit.precision import round as round_to
+
+    fmt = _custom_format()
+    stochastic = mode == "stochastic"
+    judge = (_neighbours_judge(x, fmt) if stochastic
+             else _judge(round_to(x, fmt, backend="numpy")))
+    peers, accuracy, notes, goal = {}, {"mathkit round (numba)": judge}, {}, None
+    pychop = _pychop()
+    if pychop is not None:
+        chop = pychop.Chop(exp_bits=CUSTOM_EXPONENT_BITS, sig_bits=CUSTOM_PRECISION - 1,
+                           rmode=5 if stochastic else 1, subnormal=True, random_state=SEED)
+        peer = f"pychop Chop(6, 9, rmode={5 if stochastic else 1})"
+
+        def chopped():
+            with np.errstate(over="ignore", invalid="ignore"):
+                return np.asarray(chop(x))
+
+        peers[peer] = chopped
+        accuracy[peer] = judge
+        speedup = 20 if stochastic else 100
+        goal = _median_seconds(chopped, repeats=3) / speedup
+        notes["mathkit round (numba)"] = f"goal: {speedup}x faster than pychop"
+    return Case(
+        name=f"f64 -> custom p=10 e6 {mode}, n={label}",
+        area="precision",
+        mathkit=lambda: round_to(x, fmt, mode, rng=SEED, backend="numba"),
+        mathkit_name="mathkit round (numba)",
+        peers=peers,
+        accuracy=accuracy,
+        jitted={"mathkit round (numba)"},
+        notes=notes,
+        goal=goal,
+    )
+
+
+def _emulation_cases(quick: bool) -> list[Case]:
+    from mathkit.precision import FLOAT16, FLOAT32, matmul
+    from mathkit.precision import sum as emulated_sum
+
+    rng = np.random.default_rng(SEED)
+    rows, terms, size = (100, 1000, 64) if quick else (1000, 1000, 128)
+    x = rng.uniform(0, 1, (rows, terms))
+    A, B = rng.standard_normal((size, size)), rng.standard_normal((size, size))
+
+    def same_as(reference):
+        return lambda result: "bit-exact" if np.array_equal(result.value, reference.value) \
+            else "MISMATCH"
+
+    cases = []
+    for algorithm in ("recursive", "kahan"):
+        reference = emulated_sum(x, FLOAT16, algorithm, backend="numpy")
+        judge = same_as(reference)
+        cases.append(Case(
+            name=f"emulated fp16 {algorithm} sums, {rows} x {terms} terms",
+            area="precision",
+            mathkit=lambda a=algorithm: emulated_sum(x, FLOAT16, a, backend="numba"),
+            mathkit_name="mathkit sum (numba)",
+            variants={"mathkit sum (numpy ref)":
+                      lambda a=algorithm: emulated_sum(x, FLOAT16, a, backend="numpy")},
+            accuracy={"mathkit sum (numba)": judge, "mathkit sum (numpy ref)": judge},
+            jitted={"mathkit sum (numba)"},
+            notes={"mathkit sum (numba)": "each addition rounded once; rows in parallel"},
+        ))
+    reference = matmul(A, B, FLOAT16, FLOAT32, backend="numpy")
+    judge = same_as(reference)
+    cases.append(Case(
+        name=f"emulated matmul fp16 x fp16 -> fp32 accumulate, {size}^3",
+        area="precision",
+        mathkit=lambda: matmul(A, B, FLOAT16, FLOAT32, backend="numba"),
+        mathkit_name="mathkit matmul (numba)",
+        variants={"mathkit matmul (numpy ref)":
+                  lambda: matmul(A, B, FLOAT16, FLOAT32, backend="numpy")},
+        accuracy={"mathkit matmul (numba)": judge, "mathkit matmul (numpy ref)": judge},
+        jitted={"mathkit matmul (numba)"},
+        notes={"mathkit matmul (numba)": "includes the exact reference and the bounds"},
+    ))
+    return cases
+
+
 def cases(quick: bool) -> list[Case]:
     """The precision cases; ``quick`` uses 10^5 values instead of 10^6."""
     n, label = (10**5, "10^5") if quick else (10**6, "10^6")
@@ -197,4 +322,7 @@ def cases(quick: bool) -> list[Case]:
         _ml_case(x, label, "f64 -> float8_e4m3fn nearest even", "float8_e4m3fn"),
         _float32_case(x, label),
         _stochastic_case(x, label),
+        _pychop_case(x, label, "nearest_even"),
+        _pychop_case(x, label, "stochastic"),
+        *_emulation_cases(quick),
     ]

@@ -42,4 +42,24 @@ _EXPORTS = {
 }
 _SUBMODULES = ("formats", "bits", "rounding", "command", "claims", "tour")
 
+# emulated arithmetic and its error bounds
+_EXPORTS.update({
+    "sum": "ops", "dot": "ops", "matmul": "ops", "EmulationResult": "ops",
+    "ALGORITHMS": "bounds", "ErrorBounds": "bounds", "gamma": "bounds",
+    "probabilistic_gamma": "bounds", "success_probability": "bounds",
+    "sum_bounds": "bounds", "dot_bounds": "bounds", "matmul_bounds": "bounds",
+})
+_SUBMODULES = (*_SUBMODULES, "ops", "bounds")
+
+# mixed-precision training and iterative refinement
+_EXPORTS.update({
+    "range_report": "training", "RangeReport": "training",
+    "recommend_loss_scale": "training", "LossScaleRecommendation": "training",
+    "LossScaler": "training", "UnscaledGradients": "training",
+    "stagnation": "training", "StagnationReport": "training",
+    "refine": "refinement", "RefinementResult": "refinement", "factorize": "refinement",
+    "Factorization": "refinement", "solve_factored": "refinement",
+})
+_SUBMODULES = (*_SUBMODULES, "training", "refinement")
+
 __getattr__, __dir__, __all__ = attach(__name__, _EXPORTS, _SUBMODULES)

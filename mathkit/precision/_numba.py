@@ -9,7 +9,12 @@ Speed comes from three choices, each worth a factor of about 1.5 to 3: the mode
 is a compile-time constant (one kernel per mode, compiled on first use); what
 depends only on the format, the mode and the overflow policy is computed once
 (:func:`parameters`) so the loop body has no branch on it; and each thread runs a
-plain loop over a contiguous chunk, which LLVM vectorizes.
+plain loop over a contiguous chunk, which LLVM vectorizes. Round to nearest even, the
+common case, has its own loop (:func:`round_nearest_even_fast`): float64's own rounding
+does the work, in about half the time of the integer route.
+
+The kernels of :mod:`mathkit.precision.ops` (whole sums and matrix products, each
+operation rounded once) are at the end of the file.
 """
 
 import functools
@@ -26,10 +31,14 @@ SATURATE = 1
 _U0, _U1 = np.uint64(0), np.uint64(1)
 _U5, _U6, _U26 = np.uint64(5), np.uint64(6), np.uint64(26)
 _ABS_MASK = np.uint64(0x7FFF_FFFF_FFFF_FFFF)
+_SIGN_BIT = np.uint64(0x8000_0000_0000_0000)
+_INFINITY_BITS = np.uint64(0x7FF0_0000_0000_0000)
 _FRACTION_MASK = np.uint64(0x000F_FFFF_FFFF_FFFF)
 _HIDDEN_BIT = np.uint64(1 << 52)
 _SIGN_SHIFT, _EXPONENT_SHIFT = np.uint64(63), np.uint64(52)
 _MAX_SHIFT = 55
+#: Largest emax - p for which round_nearest_even_fast's constant 2^(q+52) is finite.
+_FAST_LIMIT = 969
 
 #: Elements per chunk of the parallel loop; results do not depend on it.
 CHUNK = 1 << 14
@@ -131,6 +140,57 @@ def round_value(x, precision, emin, below, largest, over_positive, over_negative
 
 
 @numba.njit(inline="always")
+def round_nearest_even_fast(x, precision, emin, top, below, largest, over, infinite,
+                            negative_zero):
+    """Round one float64 to nearest even as :func:`round_value` does, by float64 arithmetic.
+
+    With ``2^q`` the quantum at ``x`` (``e`` clamped to ``top = emax + 1``, past which
+    every result overflows anyway), ``(|x| + 2^(q+52)) - 2^(q+52)``: the sum lies in
+    ``[2^(q+52), 2^(q+53))``, where float64's spacing is ``2^q``, so float64's own
+    round-to-nearest-even rounds ``|x|`` to a multiple of ``2^q`` once, ties to an even
+    multiple (``2^(q+52) / 2^q`` is even); the subtraction is exact. Needs ``p <= 51``
+    (so that ``|x| < 2^(q+51)`` keeps the sum in that binade) and ``q + 53 <= 1024``, that
+    is ``emax - p <= 969``: every format but float64-like ones. Fewer operations than the
+    integer route and no integer-to-float conversion.
+    """
+    bits = np.float64(x).view(np.uint64)
+    sign = bits & _SIGN_BIT
+    absolute = bits & _ABS_MASK
+    biased = np.int64(absolute >> _EXPONENT_SHIFT)
+    e = min(biased - 1023, top)
+    q = e - (precision - 1) if e >= emin else below
+    magic = np.uint64(np.uint64(q + 1075) << _EXPONENT_SHIFT).view(np.float64)
+    rounded = (np.uint64(absolute).view(np.float64) + magic) - magic
+    rounded = over if rounded > largest else rounded
+    special = infinite if absolute == _INFINITY_BITS else rounded
+    sign = sign if (special != 0 or negative_zero) else _U0
+    signed = np.uint64(np.float64(special).view(np.uint64) | sign).view(np.float64)
+    return np.nan if (signed != signed or absolute > _INFINITY_BITS) else signed
+
+
+@functools.cache
+def _fast_kernel():
+    """The parallel kernel of :func:`round_nearest_even_fast` (compiled on first use)."""
+
+    @numba.njit
+    def chunk(x, out, precision, emin, top, below, largest, over, infinite, negative_zero):
+        for i in range(x.size):
+            out[i] = round_nearest_even_fast(np.float64(x[i]), precision, emin, top, below,
+                                             largest, over, infinite, negative_zero)
+
+    @numba.njit(parallel=True)
+    def kernel(x, out, precision, emin, top, below, largest, over, infinite, negative_zero):
+        chunks = (x.size + CHUNK - 1) // CHUNK
+        for c in numba.prange(chunks):
+            start = c * CHUNK
+            stop = min(x.size, start + CHUNK)
+            chunk(x[start:stop], out[start:stop], precision, emin, top, below, largest, over,
+                  infinite, negative_zero)
+
+    return kernel
+
+
+@numba.njit(inline="always")
 def stochastic_bits(k0, k1, index):
     """``u 2^53`` for the first uniform53 of (key, index, block 0), as a uint64 integer."""
     w0, w1, _, _ = random_words(k0, k1, index, 0)
@@ -168,12 +228,194 @@ def _kernel(mode: int):
     return kernel
 
 
+def has_fast_nearest_even(fmt: Format) -> bool:
+    """Whether :func:`round_nearest_even_fast` serves ``fmt`` (see its conditions)."""
+    return fmt.precision <= 51 and fmt.emax - fmt.precision <= _FAST_LIMIT
+
+
 def round_array(x: np.ndarray, fmt: Format, mode: int, overflow: int, key: int,
                 index_offset: int) -> np.ndarray:
     """Round a contiguous 1-D float32 or float64 array; float64 out (numba, parallel)."""
     out = np.empty(x.size, dtype=np.float64)
+    if mode == NEAREST_EVEN and has_fast_nearest_even(fmt):
+        precision, emin, below, largest, over, _, infinite, negative_zero = parameters(
+            fmt, mode, overflow)
+        _fast_kernel()(x, out, precision, emin, np.int64(fmt.emax + 1), below, largest, over,
+                       infinite, negative_zero)
+        return out
     _kernel(int(mode))(
         x, out, *parameters(fmt, mode, overflow), np.uint64(key & 0xFFFFFFFF),
         np.uint64(key >> 32), np.uint64(index_offset),
     )
+    return out
+
+
+# --- emulated arithmetic (mathkit.precision.ops): whole sums and products in one call ---
+#
+# Each kernel runs the algorithm of ops.py on every row (or matrix entry) in parallel, with
+# the same operations in the same order, and numbers the values rounded by stochastic
+# rounding exactly as ops.py's numpy path does (a value rounded in the j-th operation on
+# an array of R elements, at element r, gets index j R + r), so both give the same bits.
+
+
+@numba.njit
+def _round_to_odd_sum(a, b):
+    """``a + b`` rounded to odd in float64: TwoSum, then one step toward the error."""
+    s = a + b
+    virtual = s - a
+    t = (a - (s - virtual)) + (b - virtual)
+    bits = np.float64(s).view(np.uint64)
+    finite = (bits & _ABS_MASK) < _INFINITY_BITS
+    step = np.uint64((t != 0) & ((bits & _U1) == 0) & finite)
+    # a step away from zero when t has the sign of s, toward zero otherwise
+    moved = bits + step if (t > 0) == (s > 0) else bits - step
+    return np.uint64(moved).view(np.float64)
+
+
+#: Rows summed side by side by one thread.
+ROW_BLOCK = 64
+
+
+@functools.cache
+def _operations(mode: int):
+    """The rounded operations and the per-thread loops for one mode, a compile-time constant
+    (as in :func:`_kernel`), so the other modes' code is dropped and the loops vectorize."""
+
+    @numba.njit(inline="always")
+    def rounded(x, p, native, k0, k1, index):
+        """``x`` rounded to the accumulator (``p``: :func:`parameters`)."""
+        if native:
+            return x
+        uniform_bits = np.uint64(0)
+        if mode == STOCHASTIC:
+            uniform_bits = stochastic_bits(k0, k1, index)
+        return round_value(x, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], mode,
+                           uniform_bits)
+
+    @numba.njit(inline="always")
+    def add(a, b, p, native, k0, k1, index):
+        if native:
+            return a + b
+        return rounded(_round_to_odd_sum(a, b), p, native, k0, k1, index)
+
+    @numba.njit
+    def recursive_block(columns, lo, hi, out, p, native, k0, k1):
+        """Rows ``lo..hi`` side by side: the additions of one step are independent."""
+        rows = columns.shape[1]
+        total = columns[0, lo:hi].copy()
+        for i in range(1, columns.shape[0]):
+            base = (i - 1) * rows
+            for r in range(lo, hi):
+                total[r - lo] = add(total[r - lo], columns[i, r], p, native, k0, k1,
+                                    np.uint64(base + r))
+        out[lo:hi] = total
+
+    @numba.njit
+    def kahan_block(columns, lo, hi, out, p, native, k0, k1):
+        rows = columns.shape[1]
+        total = columns[0, lo:hi].copy()
+        correction = np.zeros(hi - lo)
+        for i in range(1, columns.shape[0]):
+            base = 4 * (i - 1) * rows
+            for r in range(lo, hi):
+                j = r - lo
+                y = add(columns[i, r], correction[j], p, native, k0, k1, np.uint64(base + r))
+                previous = total[j]
+                total[j] = add(previous, y, p, native, k0, k1, np.uint64(base + rows + r))
+                difference = add(previous, -total[j], p, native, k0, k1,
+                                 np.uint64(base + 2 * rows + r))
+                correction[j] = add(difference, y, p, native, k0, k1,
+                                    np.uint64(base + 3 * rows + r))
+        out[lo:hi] = total
+
+    @numba.njit
+    def pairwise_block(columns, lo, hi, out, p, native, k0, k1):
+        """One row at a time; the additions of one level are independent."""
+        n, rows = columns.shape
+        level = np.empty(n)
+        for r in range(lo, hi):
+            for i in range(n):
+                level[i] = columns[i, r]
+            length, offset = n, 0
+            while length > 1:
+                pairs = length // 2
+                for j in range(pairs):
+                    level[j] = add(level[2 * j], level[2 * j + 1], p, native, k0, k1,
+                                   np.uint64(offset + r * pairs + j))
+                if length % 2:
+                    level[pairs] = level[length - 1]
+                offset += rows * pairs
+                length = pairs + length % 2
+            out[r] = level[0]
+
+    @numba.njit
+    def matmul_row(a_row, b, out_row, i, size, p, native, k0, k1):
+        """Row ``i`` of the product, its entries side by side."""
+        cols = b.shape[1]
+        for j in range(cols):
+            out_row[j] = rounded(a_row[0] * b[0, j], p, native, k0, k1, np.uint64(i * cols + j))
+        for k in range(1, a_row.size):
+            for j in range(cols):
+                entry = i * cols + j
+                product = rounded(a_row[k] * b[k, j], p, native, k0, k1,
+                                  np.uint64((2 * k - 1) * size + entry))
+                out_row[j] = add(out_row[j], product, p, native, k0, k1,
+                                 np.uint64(2 * k * size + entry))
+
+    return (recursive_block, pairwise_block, kahan_block), matmul_row
+
+
+@functools.cache
+def _sum_kernel(mode: int, algorithm: int):
+    """The parallel kernel of the sums of the columns of a 2-D array (compiled on first use)."""
+    block_sum = _operations(mode)[0][algorithm]
+
+    @numba.njit(parallel=True)
+    def kernel(columns, out, p, native, k0, k1):
+        rows = columns.shape[1]
+        blocks = (rows + ROW_BLOCK - 1) // ROW_BLOCK
+        for b in numba.prange(blocks):
+            lo = b * ROW_BLOCK
+            block_sum(columns, lo, min(rows, lo + ROW_BLOCK), out, p, native, k0, k1)
+
+    return kernel
+
+
+@functools.cache
+def _matmul_kernel(mode: int):
+    """The parallel kernel of ``A @ B`` with every product and sum rounded, over rows of A."""
+    matmul_row = _operations(mode)[1]
+
+    @numba.njit(parallel=True)
+    def kernel(a, b, out, p, native, k0, k1):
+        size = a.shape[0] * b.shape[1]
+        for i in numba.prange(a.shape[0]):
+            matmul_row(a[i], b, out[i], i, size, p, native, k0, k1)
+
+    return kernel
+
+
+def _key_words(key: int) -> tuple:
+    return np.uint64(key & 0xFFFFFFFF), np.uint64(key >> 32)
+
+
+def sum_rows(terms: np.ndarray, algorithm: int, fmt: Format, mode: int, native: bool,
+             key: int) -> np.ndarray:
+    """Sum each row of a 2-D float64 array in ``fmt`` (ops.py's algorithms and numbering).
+
+    ``algorithm`` is the index in :data:`mathkit.precision.bounds.ALGORITHMS`.
+    """
+    out = np.empty(terms.shape[0], dtype=np.float64)
+    columns = np.ascontiguousarray(terms.T)
+    _sum_kernel(int(mode), int(algorithm))(columns, out, parameters(fmt, mode, 0), bool(native),
+                                           *_key_words(key))
+    return out
+
+
+def matmul_rounded(a: np.ndarray, b: np.ndarray, fmt: Format, mode: int, native: bool,
+                   key: int) -> np.ndarray:
+    """``a @ b`` with each product and sum rounded to ``fmt`` (ops.py's order)."""
+    out = np.empty((a.shape[0], b.shape[1]), dtype=np.float64)
+    _matmul_kernel(int(mode))(a, b, out, parameters(fmt, mode, 0), bool(native),
+                              *_key_words(key))
     return out

@@ -22,7 +22,12 @@ import numba
 import numpy as np
 
 from mathkit.precision import Format
-from mathkit.precision._numba import parameters, round_value
+from mathkit.precision._numba import (
+    has_fast_nearest_even,
+    parameters,
+    round_nearest_even_fast,
+    round_value,
+)
 
 
 def _floor_log2(value: Fraction) -> int:
@@ -166,10 +171,11 @@ def oracle_nearest_even(x: np.ndarray, fmt: Format) -> np.ndarray:
 
 
 @numba.njit(parallel=True)
-def _sweep(start, stop, blocks, table, beyond, overflow_value, precision, emin, below,
-           largest, over_positive, over_negative, infinite, negative_zero):
+def _sweep(start, stop, blocks, table, beyond, overflow_value, fast, top, precision, emin,
+           below, largest, over_positive, over_negative, infinite, negative_zero):
     """Compare production round-to-nearest-even with the merge oracle on float32 patterns
-    ``[start, stop)`` (all positive: ``stop <= 2^31``) and their negatives.
+    ``[start, stop)`` (all positive: ``stop <= 2^31``) and their negatives: the general
+    ``round_value`` and, where it serves the format (``fast``), ``round_nearest_even_fast``.
 
     Returns, per block, the number of mismatching patterns (either sign) and the first one.
     """
@@ -208,6 +214,17 @@ def _sweep(start, stop, blocks, table, beyond, overflow_value, precision, emin, 
                     and np.float64(got_negative).view(np.uint64)
                     == np.float64(negative_expected).view(np.uint64)
                 )
+            if fast:  # the production loop must also agree with the general one, bit for bit
+                fast_got = round_nearest_even_fast(v, precision, emin, top, below, largest,
+                                                   over_positive, infinite, negative_zero)
+                fast_negative = round_nearest_even_fast(-v, precision, emin, top, below,
+                                                        largest, over_positive, infinite,
+                                                        negative_zero)
+                good = good and (
+                    np.float64(fast_got).view(np.uint64) == np.float64(got).view(np.uint64)
+                    and np.float64(fast_negative).view(np.uint64)
+                    == np.float64(got_negative).view(np.uint64)
+                )
             if not good:
                 counts[b] += 1
                 if first[b] < 0:
@@ -225,6 +242,7 @@ def sweep_float32(fmt: Format, start: int = 0, stop: int = 2**31, blocks: int = 
     overflow_value = np.inf if fmt.infinities else np.nan
     counts, first = _sweep(
         np.int64(start), np.int64(stop), np.int64(blocks), table, beyond, overflow_value,
+        has_fast_nearest_even(fmt), np.int64(fmt.emax + 1),
         *parameters(fmt, 0, 0),  # round to nearest even, IEEE overflow
     )
     found = first[first >= 0]
