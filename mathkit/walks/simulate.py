@@ -378,6 +378,14 @@ def _block_table(engine, law, key, start, size, *, n_steps, level, statistics) -
 
 def _block_summary(engine, law, key, start, size, **options) -> dict[str, tuple]:
     """The histograms of one block (what a Dask task sends back)."""
+    if engine == "cupy":
+        from mathkit.walks import _cupy
+
+        level = options["level"]
+        summary = _cupy.path_histograms(law, key, start, size, options["n_steps"],
+                                        0 if level is None else level, options["statistics"])
+        if summary is not None:
+            return summary
     if engine == "numba" and law.symmetric_simple and options["statistics"] == ("endpoint",):
         from mathkit.walks import _numba
 

@@ -11,7 +11,7 @@
  * The statistics and their column order are those of simulate.STATISTICS:
  * endpoint, maximum, minimum, first_passage, first_return, returns,
  * time_positive, last_zero, range; a time that did not happen is -1.
- * Every function is __host__ __device__, so the kernel is a thin wrapper and
+ * Every function is __host__ __device__, so the kernels are thin wrappers and
  * tests compile this file for the host.
  */
 #ifndef MATHKIT_WALK_CUH
@@ -91,6 +91,65 @@ MK_HD void mk_walk_statistics(uint64_t key, uint64_t item, int64_t n_steps, int6
         }
     }
     mk_walk_store(&w, out);
+}
+
+/* Set bits of a word: the hardware count on the device, the classic SWAR
+ * reduction on the host (portable to any host compiler). */
+MK_HD int mk_popcount32(uint32_t x)
+{
+#ifdef __CUDA_ARCH__
+    return __popc(x);
+#else
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    return (int)((((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24);
+#endif
+}
+
+/* The endpoint of a symmetric simple walk, 32 steps per word: twice the set
+ * bits among the first n_steps bits of the stream, minus n_steps. */
+MK_HD int64_t mk_walk_endpoint_bits(uint64_t key, uint64_t item, int64_t n_steps)
+{
+    int64_t ones = 0;
+    uint32_t words[4];
+    for (int64_t t = 0; t < n_steps; t += 32) {
+        if (t % 128 == 0) mk_random_words(key, item, (uint64_t)(t / 128), words);
+        uint32_t word = words[(t / 32) % 4];
+        if (n_steps - t < 32) word &= (1u << (n_steps - t)) - 1u;
+        ones += mk_popcount32(word);
+    }
+    return 2 * ones - n_steps;
+}
+
+/* What a kernel computes per walk: every statistic, or, when only the
+ * endpoint of a symmetric simple walk is wanted, out[0] alone by popcount
+ * (the other entries are then left unset). */
+MK_HD void mk_walk_wanted(uint64_t key, uint64_t item, int64_t n_steps, int64_t level,
+                          int symmetric, const int64_t *steps, const double *cdf, int n_law,
+                          int endpoint_only, int64_t out[MK_WALK_STATISTICS])
+{
+    if (symmetric && endpoint_only)
+        out[0] = mk_walk_endpoint_bits(key, item, n_steps);
+    else
+        mk_walk_statistics(key, item, n_steps, level, symmetric, steps, cdf, n_law, out);
+}
+
+/* Histogram bins of the wanted statistics, for counts reduced on the device.
+ * mathkit/walks/_cupy.py (histogram_layout) defines the layout, one row of
+ * MK_BIN_FIELDS int64 per wanted statistic: its column in the output of
+ * mk_walk_statistics, the lowest value, the number of values, whether it may
+ * be censored, and where its bins start. Value v is bin start + v - low; a
+ * censored time (MK_CENSORED where censorable) is the bin after the values. */
+#define MK_BIN_FIELDS 5
+enum { MK_BIN_COLUMN, MK_BIN_LOW, MK_BIN_VALUES, MK_BIN_CENSORABLE, MK_BIN_START };
+
+MK_HD int64_t mk_walk_bin(const int64_t statistics[MK_WALK_STATISTICS],
+                          const int64_t layout[MK_BIN_FIELDS])
+{
+    int64_t value = statistics[layout[MK_BIN_COLUMN]];
+    if (layout[MK_BIN_CENSORABLE] && value == MK_CENSORED)
+        return layout[MK_BIN_START] + layout[MK_BIN_VALUES];
+    return layout[MK_BIN_START] + value - layout[MK_BIN_LOW];
 }
 
 #endif /* MATHKIT_WALK_CUH */

@@ -69,6 +69,9 @@ set +e
 tests_rc=$?
 set -e
 
+section "walk simulation on the GPU: Gsteps/s per statistic against the Philox bound"
+"$PYTHON" benchmarks/bench_walks_sim.py --gpu || echo "walk simulation benchmark failed (ignored)"
+
 section "Philox4x32-10 throughput (random_words: 4 words per item)"
 "$PYTHON" - <<'EOF' || echo "throughput reading failed"
 import time
