@@ -883,3 +883,53 @@ register(Claim(
     simulated=_diffusion_variance_simulated,
     rtol=1e-12,
 ))
+
+
+# ---------------------------------------------------------------- passage of a general walk
+
+JUMP_LAW = {-1: 0.5, 2: 0.5}  # mean 1/2; it can jump over the level 1
+#: Steps simulated: P(400 < T_1 < inf) <= e^-theta M(theta)^401 / (1 - M(theta)) < 1e-8.
+JUMP_STEPS = 400
+
+
+def _jump_passage_exact():
+    """By hand: eta = P(T_-1 < inf) solves eta = (1 + eta^3)/2, so eta = (sqrt 5 - 1)/2; from 2
+    the walk (skip-free down) reaches 1 w.p. eta. h(x) = P(reach 1 from x) = A + B lambda^x,
+    lambda = -(1 + sqrt 5)/2 (bounded as x -> -inf), h(1) = 1, h(2) = eta; P(T_1 < inf) = h(0).
+    """
+    import sympy
+
+    root5 = sympy.sqrt(5)
+    eta, lam = (root5 - 1) / 2, -(1 + root5) / 2
+    a, b = sympy.symbols("a b")
+    solution = sympy.solve([a + b * lam - 1, a + b * lam**2 - eta], [a, b])
+    return sympy.radsimp(solution[a] + solution[b])
+
+
+def _jump_passage_numeric():
+    from mathkit.walks import Walk
+
+    return float(Walk(JUMP_LAW).first_passage(1).prob_finite())
+
+
+def _jump_passage_simulated():
+    from mathkit.walks import Walk, simulate
+
+    counts = simulate(Walk(JUMP_LAW), JUMP_STEPS, SIMULATION_SAMPLES, ["first_passage"],
+                      level=1, rng=SIMULATION_SEED)["first_passage"]
+    hits = int(counts.counts.sum())
+    return Estimate.from_samples(np.repeat([1.0, 0.0], [hits, counts.total - hits]))
+
+
+register(Claim(
+    name="general-passage-probability",
+    area=AREA,
+    statement="P(T_1 < inf) for steps -1, +2 (probability 1/2 each; the walk can jump over 1): "
+              "3 - sqrt 5 derived by hand (sympy), the Green's function ratio "
+              "G(0, 1)/G(0, 0) (roots of z G(lambda) = 1), and simulated walks "
+              f"({JUMP_STEPS} steps) agree",
+    symbolic=_jump_passage_exact,
+    numeric=_jump_passage_numeric,
+    simulated=_jump_passage_simulated,
+    rtol=1e-14,
+))

@@ -274,6 +274,8 @@ def _float_ruin(p: float, a: int, n: int) -> float:
 
 def _win_from_log(a: int, n: int, lg: float) -> float:
     """``(1 - r^a) / (1 - r^N)`` with ``L = log r``: ``expm1(a L) / expm1(N L)``, no overflow."""
+    if a == 0:  # already absorbed at 0 (and no -0.0 from the quotient of negatives)
+        return 0.0
     if lg < 0:
         return math.expm1(a * lg) / math.expm1(n * lg)
     return math.exp(-(n - a) * lg) * math.expm1(-a * lg) / math.expm1(-n * lg)

@@ -1,4 +1,5 @@
-"""Tour of the walks area: the law of S_n against its normal limit."""
+"""Tour of the walks area: S_n and its normal limit, simulation, arcsine laws, diffusion,
+first passage and gambler's ruin."""
 
 from __future__ import annotations
 
@@ -220,3 +221,57 @@ def _diffusion_solver(context: TourContext) -> TourOutput:
 register_tour(TourSection(
     "diffusion-solver", "walks", "Walks as a drift-diffusion solver: the 1/sqrt(N) error",
     _diffusion_solver))
+
+
+def _passage_and_ruin(context: TourContext) -> TourOutput:
+    from mathkit.walks import Walk, simulate
+
+    walk, level, n_steps, n_walks = SimpleWalk(0.45), 3, 400, 200_000
+    law = walk.first_passage(level)
+    result = simulate(walk, n_steps, n_walks, statistics=("first_passage",), level=level,
+                      rng=2027)
+    passage = result["first_passage"]
+    lines = [f"first passage to {level} of the simple walk, p = 0.45: hitting-time theorem "
+             f"P(T_r = n) = (r/n) P(S_n = r) against {n_walks:,} simulated walks:",
+             "      n   (r/n) P(S_n = r)   simulated"]
+    for n in (3, 5, 9, 15, 25):
+        simulated = passage.counts[passage.values == n].sum() / passage.total
+        lines.append(f"  {n:>5}   {float(law.pmf(n)):16.6f}   {simulated:9.6f}")
+    lines.append(f"  {result.compare()['first_passage']}")
+    lines.append(f"  P(T_3 < inf) = (p/q)^3 = {float(law.prob_finite()):.6f}; "
+                 f"{passage.censored:,} walks not there by step {n_steps}")
+    jumper = Walk({-2: 0.3, 1: 0.2, 3: 0.5})  # can jump over 2
+    green = float(jumper.first_passage(2).prob_finite())
+    mass = float(np.sum(jumper.first_passage(2, n_max=2000).table().probabilities))
+    lines.append(f"a walk with steps -2, 1, 3 (it can jump over 2): P(T_2 < inf) = "
+                 f"G(0, 2)/G(0, 0) = {green:.15f}; dynamic program to n = 2000: {mass:.15f}")
+    target, starts = 10, np.arange(11)
+    lines.append(f"gambler's ruin between 0 and {target}: P(ruin) from start a = 0..{target}")
+    ruin = {}
+    for p in (0.45, 0.5, 0.55):
+        ruin[p] = [float(SimpleWalk(p).ruin(int(a), target).ruin_probability()) for a in starts]
+        lines.append(f"  p = {p:<4}  " + " ".join(f"{v + 0.0:.3f}" for v in ruin[p]))  # no -0
+    figures = []
+    if context.plotting:
+        plt = context.pyplot()
+
+        figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+        times = np.arange(level, 120, 2)
+        left.plot(passage.values, passage.counts / passage.total, ".", markersize=4, alpha=0.6,
+                  label="simulated")
+        left.plot(times, law.pmf(times), "k-", linewidth=1, label="(r/n) P(S_n = r)")
+        left.set(title=f"first passage to {level}, p = 0.45", xlabel="n", xlim=(0, 120),
+                 yscale="log")
+        left.legend(fontsize=8)
+        for p, values in ruin.items():
+            right.plot(starts, values, "o-", markersize=3, label=f"p = {p}")
+        right.set(title=f"gambler's ruin, target {target}", xlabel="start a",
+                  ylabel="P(ruin)")
+        right.legend(fontsize=8)
+        figures.append(context.save(figure, "walks_passage_ruin.png"))
+    return TourOutput(lines, figures)
+
+
+register_tour(TourSection(
+    "passage-and-ruin", "walks", "First passage (hitting-time theorem) and gambler's ruin",
+    _passage_and_ruin))

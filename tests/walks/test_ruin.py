@@ -259,3 +259,13 @@ def test_ruin_time_law_against_fellers_spectral_formula():
                     * math.fsum(np.cos(angles) ** (n - 1) * np.sin(angles)
                                 * np.sin(start * angles)))
         assert spectral == pytest.approx(float(exact[n]), rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("p", [0.45, 0.5, 0.55, Fraction(11, 20)])
+def test_absorbed_games_have_exact_probabilities(p):
+    # started on a barrier: the game is over; no -0.0 from the float formulas
+    for start, ruin in ((0, 1), (10, 0)):
+        game = SimpleWalk(p).ruin(start, 10)
+        assert game.ruin_probability() == ruin and game.win_probability() == 1 - ruin
+        assert math.copysign(1, game.ruin_probability()) == 1
+        assert math.copysign(1, game.win_probability()) == 1
