@@ -24,7 +24,9 @@ Case
   stack (``A x = -b/2``). Goals: numpy.linalg.solve takes 10x (3x3) and 6x (8x8)
   mathkit's time. accuracy: the largest relative error ``||x - x_ref|| / ||x_ref||``
   over a sample of 10^4 problems, ``x_ref`` the float64 solution refined once with
-  residuals in extended precision (``numpy.longdouble``).
+  residuals in extended precision (``numpy.longdouble``). With a working GPU, a
+  CuPy variant: ``minimize_batch`` on CuPy copies of the stack (made once, outside
+  the timing), synchronized, ``x`` copied back.
 """
 
 from __future__ import annotations
@@ -168,17 +170,44 @@ def _batched_case(count: int, n: int, label: str, goal_ratio: float) -> Case:
         return np.linalg.solve(A, -0.5 * b[..., None])[..., 0]
 
     name = "mathkit minimize_batch (numba)"
+    variants = {"mathkit minimize_batch (numpy)": mathkit_numpy}
+    jitted = {name}
+    notes = {"numpy.linalg.solve": f"goal: ratio >= {goal_ratio:g}"}
+    from mathkit._backend import engine_status
+
+    if engine_status("cupy").available:
+        cupy_name = "mathkit minimize_batch (cupy)"
+        variants[cupy_name] = _cupy_batched(A, b)
+        jitted.add(cupy_name)
+        notes[cupy_name] = ("GPU; A, b copied to the device once, outside the timing; x copied "
+                            "back after a synchronize")
     return Case(
         name=f"batched minimize, {label} SPD {n}x{n}",
         area="quadratic",
         mathkit=mathkit_numba,
         mathkit_name=name,
-        variants={"mathkit minimize_batch (numpy)": mathkit_numpy},
+        variants=variants,
         peers={"numpy.linalg.solve": numpy_solve},
         accuracy=error,
-        jitted={name},
-        notes={"numpy.linalg.solve": f"goal: ratio >= {goal_ratio:g}"},
+        jitted=jitted,
+        notes=notes,
     )
+
+
+def _cupy_batched(A: np.ndarray, b: np.ndarray):
+    """``minimize_batch`` on CuPy copies of the stack, synchronized, ``x`` back on the host."""
+    import cupy
+
+    from mathkit.quadratic import minimize_batch
+
+    device_A, device_b = cupy.asarray(A), cupy.asarray(b)
+
+    def run():
+        x = minimize_batch(device_A, device_b, backend="cupy").x
+        cupy.cuda.get_current_stream().synchronize()
+        return cupy.asnumpy(x)
+
+    return run
 
 
 def cases(quick: bool) -> list[Case]:

@@ -205,7 +205,6 @@ def minimize_device(form, method: str, x0, tol: float, maxiter: int | None, call
                     preconditioner):
     """Conjugate gradients (plain or preconditioned) on the device; see the module notes."""
     from mathkit.quadratic import krylov
-    from mathkit.quadratic.preconditioned import RAW
 
     if method not in DEVICE_METHODS:
         msg = (f"method={method!r} is not available for a device (CuPy) form; use one of "
@@ -224,13 +223,12 @@ def minimize_device(form, method: str, x0, tol: float, maxiter: int | None, call
     threshold = tol * (norm(b_scaled) or norm(g0 / sigma))
     scaled_callback = None if callback is None else (lambda y: callback(sigma * y))
     out = krylov.pcg(form.matvec, precondition, b_scaled, x0 / sigma, threshold,
-                     maxiter or 10 * form.n, norm_estimate(form), scaled_callback)
-    value0 = float(form(x0))
-    values = list(value0 + sigma * sigma * np.concatenate([[0.0], np.cumsum(out.value_changes)]))
+                     maxiter or 10 * form.n, norm_estimate(form), scaled_callback,
+                     label="device A")
     norms = [sigma * v for v in out.residual_norms]
     chosen = "conjugate_gradient" if method == "auto" else method
-    return _result(form, RAW[out.raw], sigma * out.y, out.direction, chosen, out.iterations,
-                   norms, values)
+    return _result(form, out.raw, sigma * out.y, out.direction, chosen, out.iterations,
+                   norms, out.values(float(form(x0)), sigma))
 
 
 def _result(form, raw, x, direction, method, iterations, norms, values):

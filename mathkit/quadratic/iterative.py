@@ -34,6 +34,10 @@ rounding: ``<= n eps lambda_est ||p_k||^2``, ``lambda_est`` the larger of an
 estimate of ``||2A||`` (:meth:`QuadraticForm.norm_estimate`) and the largest
 Rayleigh quotient seen), ``f(x_k + t p_k) -> -inf`` since
 ``g_k^T p_k = -r_k^T r_k < 0``: status ``"unbounded"`` with direction ``p_k``.
+The loop is that of :func:`mathkit.quadratic.krylov.pcg` without a
+preconditioner: one kernel serves conjugate gradients, preconditioned CG and
+device forms; ``krylov_minimize`` scales the problem for it and turns its
+outcome into a status.
 
 When an iteration stops at a stationary point, the status is checked against
 ``A`` itself where that is affordable (dense ``A``, or ``n <= 2000``): a
@@ -50,6 +54,7 @@ import math
 
 import numpy as np
 
+from mathkit.quadratic import krylov
 from mathkit.quadratic.classify import EPS, extreme_eigenvalues, spectrum
 from mathkit.quadratic.closed_form import (
     MAXITER,
@@ -64,13 +69,10 @@ from mathkit.quadratic.closed_form import (
     well_conditioned_cholesky,
 )
 from mathkit.quadratic.form import DENSE_LIMIT, QuadraticForm, safe_norm
+from mathkit.quadratic.krylov import CONVERGED, CURVATURE, OVERFLOW, UNDERFLOW
 
-CONVERGED, CURVATURE, OVERFLOW = "converged", "negative_curvature", "overflow"
 #: Gradient descent recomputes ``A x`` from ``x`` every this many iterations.
 REFRESH_EVERY = 50
-#: A squared residual this small (the first one is about 1 after scaling) is 0 to
-#: float64 accuracy: the iteration stops as converged rather than underflow.
-UNDERFLOW = 1e-280
 
 
 #: How messages name the iterative methods.
@@ -198,69 +200,30 @@ def _product_failed(form: QuadraticForm, v: np.ndarray, product: np.ndarray) -> 
         raise ValueError(msg)
 
 
+def krylov_minimize(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter: int, callback,
+                    precondition, method: str):
+    """Run :func:`~mathkit.quadratic.krylov.pcg` on the scaled problem; its result as a status.
+
+    The one conjugate-gradient loop of mathkit: ``precondition=None`` is plain
+    conjugate gradients, a callable ``r -> M r`` preconditioned CG.
+    """
+    sigma, y0, b, threshold = scaled_start(form, np.array(x0, dtype=np.float64), tol)
+
+    def scaled_callback(y):
+        callback(readonly(sigma * y))
+
+    out = krylov.pcg(form.matvec, precondition, b, y0, threshold, maxiter, form.norm_estimate(),
+                     None if callback is None else scaled_callback, label=f"{form.kind} A")
+    norms = [sigma * v for v in out.residual_norms]
+    return finish(form, out.raw, sigma * out.y, out.direction, method=method,
+                  iterations=out.iterations, norms=norms,
+                  values=out.values(float(form(x0)), sigma), recursive=norms[-1])
+
+
 def conjugate_gradient(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter: int,
                        callback=None):
-    """Minimize by conjugate gradients (see the module notes).
-
-    Per iteration: one product ``A p``, two inner products and three vector
-    updates in place, as in :func:`scipy.sparse.linalg.cg`. (numpy ufuncs, not
-    ``scipy.linalg.blas``: scipy's BLAS is a second OpenBLAS whose threads would
-    compete with numpy's.)
-    ``||p||^2`` and ``f`` are updated recursively (``p_k^T p_k = r_k^T r_k +
-    beta_k^2 p_{k-1}^T p_{k-1}`` since ``r_k`` is orthogonal to ``p_{k-1}``, and
-    ``f(x_{k+1}) = f(x_k) - alpha_k r_k^T r_k / 2``).
-    """
-    n, c = form.n, form.c
-    sigma, y, b, threshold = scaled_start(form, np.array(x0, dtype=np.float64), tol)
-    y = np.ascontiguousarray(y)
-    r = np.ascontiguousarray(-(2.0 * form.matvec(y) + b))
-    rr = float(r @ r)
-    p = r.copy()
-    scratch = np.empty_like(p)
-    pp = rr
-    value = _value(sigma, y, -r, b, c)
-    norms, values = [sigma * math.sqrt(rr)], [value]
-    rayleigh_max = 2.0 * form.norm_estimate()  # curvature scale of the Hessian 2A
-    iterations, raw, direction = 0, MAXITER, None
-    while True:
-        if math.sqrt(rr) <= threshold or rr <= UNDERFLOW:
-            raw = CONVERGED
-            break
-        if iterations >= maxiter:
-            break
-        Ap = form.matvec(p)
-        curvature = 2.0 * float(p @ Ap)
-        if not math.isfinite(curvature):
-            _product_failed(form, p, Ap)
-            raw = OVERFLOW
-            break
-        rayleigh_max = max(rayleigh_max, curvature / pp)
-        if curvature <= n * EPS * rayleigh_max * pp:
-            raw, direction = CURVATURE, p / math.sqrt(float(p @ p))
-            break
-        alpha = rr / curvature
-        if alpha * math.sqrt(pp) > 1e300:
-            raw = OVERFLOW
-            break
-        y += np.multiply(p, alpha, out=scratch)
-        r -= np.multiply(Ap, 2.0 * alpha, out=scratch)
-        rr_new = float(r @ r)
-        if not math.isfinite(rr_new):
-            raw = OVERFLOW
-            break
-        beta = rr_new / rr
-        p *= beta
-        p += r
-        pp = rr_new + beta * beta * pp
-        value -= sigma * (sigma * (0.5 * alpha * rr))
-        rr = rr_new
-        iterations += 1
-        norms.append(sigma * math.sqrt(rr))
-        values.append(value)
-        if callback is not None:
-            callback(readonly(sigma * y))
-    return finish(form, raw, sigma * y, direction, method="conjugate_gradient",
-                   iterations=iterations, norms=norms, values=values, recursive=norms[-1])
+    """Minimize by conjugate gradients (see the module notes): the unpreconditioned kernel."""
+    return krylov_minimize(form, x0, tol, maxiter, callback, None, "conjugate_gradient")
 
 
 def optimal_step(form: QuadraticForm, x0: np.ndarray):

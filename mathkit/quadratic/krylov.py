@@ -23,9 +23,10 @@ With ``H = 2A`` the Hessian, ``r_k = -(H x_k + b)``, ``z_k = M r_k`` and
 ``r_{k+1}^T z_{k+1} / r_k^T z_k`` for a symmetric ``M`` (then ``z_{k+1}^T
 r_k = 0``), and robust when ``M`` is only nearly symmetric, as an incomplete
 LU factor is (Golub and Ye, SIAM J. Sci. Comput. 21, 1999; Notay, SIAM J.
-Sci. Comput. 22, 2000). Stopping, negative-curvature detection and the
-scaling of the problem are those of plain conjugate gradients
-(:mod:`mathkit.quadratic.iterative`).
+Sci. Comput. 22, 2000). With no preconditioner (``M = I``) this is plain
+conjugate gradients, ``minimize(method="conjugate_gradient")``: the one CG
+loop of mathkit. Stopping, negative-curvature detection, the scaling of the
+problem and the statuses are described in :mod:`mathkit.quadratic.iterative`.
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ class KrylovOutcome:
     residual_norms: list
     value_changes: list
 
+    def values(self, value0: float, scale: float = 1.0) -> list:
+        """``f(x_k)`` for ``x = scale * y``, from ``f(x_0) = value0``."""
+        # summed in scaled units (about 1) and scaled once: no k roundings among subnormals
+        total, values = 0.0, [value0]
+        for change in self.value_changes:
+            total += change
+            values.append(value0 + scale * (scale * total))
+        return values
+
 
 def _dot(u, v) -> float:
     return float(u @ v)
@@ -63,8 +73,43 @@ def _preconditioned(precondition, r, xp):
     return xp.reshape(xp.asarray(z, dtype=r.dtype), r.shape)
 
 
+def _mutable(y) -> bool:
+    """numpy and CuPy arrays are updated in place; JAX's are immutable."""
+    from array_api_compat import is_cupy_array, is_numpy_array
+
+    return is_numpy_array(y) or is_cupy_array(y)
+
+
+def _add_scaled(x, alpha: float, v, scratch, xp):
+    """``x + alpha v``, in place through ``scratch`` (no temporary array) when it is given."""
+    if scratch is None:
+        return x + alpha * v
+    x += xp.multiply(v, alpha, out=scratch)
+    return x
+
+
+def _next_direction(p, beta: float, z, mutable: bool):
+    """``p_{k+1} = z_{k+1} + beta p_k``, in place when the arrays allow it."""
+    if not mutable:
+        return z + beta * p
+    p *= beta
+    p += z
+    return p
+
+
+def _finite(v, xp) -> bool:
+    return bool(xp.all(xp.isfinite(v)))
+
+
+def _check_product(p, Ap, xp, label: str) -> None:
+    """Raise if ``A @ p`` has non-finite entries although ``p`` is finite: a broken ``A``."""
+    if _finite(p, xp) and not _finite(Ap, xp):
+        msg = f"A @ v must be finite, but the {label} gave non-finite values"
+        raise ValueError(msg)
+
+
 def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estimate: float,
-        callback=None) -> KrylovOutcome:
+        callback=None, *, label: str = "A") -> KrylovOutcome:
     """Minimize ``y^T A y + b^T y`` from ``y0`` by preconditioned CG (see the module notes).
 
     Parameters
@@ -82,7 +127,10 @@ def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estima
     norm_estimate : float
         An estimate of ``||A||``: the scale of "zero curvature".
     callback : callable, optional
-        Called with the scaled iterate after each iteration.
+        Called with the scaled iterate after each iteration (numpy and CuPy:
+        the kernel's own array, updated in place later; copy it to keep it).
+    label : str, default "A"
+        How error messages name ``A``.
 
     Returns
     -------
@@ -96,15 +144,23 @@ def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estima
     ------
     ValueError
         If ``r^T M r <= 0`` (or NaN): the preconditioner is not positive
-        definite.
+        definite; if ``A @ v`` is not finite for a finite ``v``.
 
     Notes
     -----
     Polak-Ribiere PCG as in the module notes (Saad, *Iterative Methods for
     Sparse Linear Systems*, 2nd ed., 2003, Algorithm 9.1, with the flexible
-    ``beta`` of Notay, 2000). Accuracy: stops at ``||r|| <= threshold`` for
-    the recursive residual; the true one drifts from it by about
-    ``kappa eps ||b||``.
+    ``beta`` of Notay, 2000). Without a preconditioner ``z = r``, ``beta``
+    is Fletcher-Reeves' ``r_{k+1}^T r_{k+1} / r_k^T r_k`` and ``||p||^2`` is
+    updated recursively (``p_{k+1}^T p_{k+1} = r_{k+1}^T r_{k+1} + beta^2
+    p_k^T p_k`` since ``r_{k+1}`` is orthogonal to ``p_k``): one product
+    ``A p``, two inner products and three vector updates per iteration, as
+    in :func:`scipy.sparse.linalg.cg`. numpy and CuPy vectors are updated in
+    place through one scratch vector (no temporaries); JAX's immutable ones
+    are rebuilt. (Array ufuncs, not ``scipy.linalg.blas``: scipy's BLAS is a
+    second OpenBLAS whose threads would compete with numpy's.) Accuracy:
+    stops at ``||r|| <= threshold`` for the recursive residual; the true one
+    drifts from it by about ``kappa eps ||b||``.
 
     Examples
     --------
@@ -120,6 +176,8 @@ def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estima
     xp = array_namespace(b, y0)
     n = b.shape[0]
     y = xp.asarray(y0, copy=True)
+    mutable = _mutable(y)
+    scratch = xp.empty_like(y) if mutable else None
     r = -(2.0 * matvec(y) + b)
     z = r if precondition is None else _preconditioned(precondition, r, xp)
     rz = _dot(r, z)
@@ -135,28 +193,32 @@ def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estima
             break
         if iterations >= maxiter:
             break
-        if not rz > 0.0:
+        if precondition is not None and not rz > 0.0:
             msg = (f"the preconditioner must be positive definite, got r^T M r = {rz:.3g} "
                    f"at iteration {iterations}")
             raise ValueError(msg)
         Ap = matvec(p)
         curvature = 2.0 * _dot(p, Ap)
+        if not math.isfinite(curvature):
+            _check_product(p, Ap, xp, label)
+            raw = OVERFLOW
+            break
         if precondition is not None:
             pp = _dot(p, p)
-        if not math.isfinite(curvature) or not math.isfinite(pp):
+        if not math.isfinite(pp):
             raw = OVERFLOW
             break
         curvature_scale = max(curvature_scale, curvature / pp)
         if curvature <= n * EPS * curvature_scale * pp:
-            raw, direction = CURVATURE, p / math.sqrt(pp)
+            raw, direction = CURVATURE, p / math.sqrt(_dot(p, p))
             break
         alpha = rz / curvature
         if alpha * math.sqrt(pp) > 1e300:
             raw = OVERFLOW
             break
-        y += alpha * p  # in place on numpy and CuPy; a new array on immutable JAX
+        y = _add_scaled(y, alpha, p, scratch, xp)
         r_old = r if precondition is None else xp.asarray(r, copy=True)
-        r -= (2.0 * alpha) * Ap
+        r = _add_scaled(r, -2.0 * alpha, Ap, scratch, xp)
         rr = _dot(r, r)
         if precondition is None:
             z, rz_new, r_z_old = r, rr, 0.0  # r_{k+1} is orthogonal to r_k
@@ -167,7 +229,7 @@ def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estima
             raw = OVERFLOW
             break
         beta = (rz_new - r_z_old) / rz
-        p = z + beta * p
+        p = _next_direction(p, beta, z, mutable)
         if precondition is None:
             pp = rr + beta * beta * pp  # p_k^T p_k, as r_{k+1} is orthogonal to p_k
         changes.append(-0.5 * alpha * rz)

@@ -25,10 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 from mathkit._validate import _describe
-from mathkit.quadratic import krylov
-from mathkit.quadratic.closed_form import MAXITER, readonly
 from mathkit.quadratic.form import QuadraticForm
-from mathkit.quadratic.iterative import CONVERGED, CURVATURE, OVERFLOW, finish, scaled_start
+from mathkit.quadratic.iterative import krylov_minimize
 
 __all__ = ["PRECONDITIONERS"]
 
@@ -36,9 +34,6 @@ __all__ = ["PRECONDITIONERS"]
 PRECONDITIONERS = ("jacobi", "ilu", "none")
 #: Drop tolerance and fill factor of the incomplete LU factorization.
 ILU_DROP_TOL, ILU_FILL_FACTOR = 1e-4, 10.0
-
-RAW = {krylov.CONVERGED: CONVERGED, krylov.MAXITER: MAXITER, krylov.CURVATURE: CURVATURE,
-        krylov.OVERFLOW: OVERFLOW}
 
 
 def _diagonal(form: QuadraticForm) -> np.ndarray:
@@ -136,17 +131,4 @@ def preconditioned_cg(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter: 
     """Minimize by preconditioned conjugate gradients (see the module notes)."""
     apply = build(form, preconditioner)
     precondition = None if apply is None else _checked(apply)
-    sigma, y0, b, threshold = scaled_start(form, np.array(x0, dtype=np.float64), tol)
-    value0 = float(form(x0))
-
-    def scaled_callback(y):
-        callback(readonly(sigma * y))
-
-    out = krylov.pcg(form.matvec, precondition, b, y0, threshold, maxiter,
-                     form.norm_estimate(), None if callback is None else scaled_callback)
-    values = value0 + sigma * sigma * np.concatenate([[0.0], np.cumsum(out.value_changes)])
-    norms = [sigma * v for v in out.residual_norms]
-    direction = None if out.direction is None else np.asarray(out.direction)
-    return finish(form, RAW[out.raw], sigma * out.y, direction, method="preconditioned_cg",
-                  iterations=out.iterations, norms=norms, values=list(values),
-                  recursive=norms[-1])
+    return krylov_minimize(form, x0, tol, maxiter, callback, precondition, "preconditioned_cg")

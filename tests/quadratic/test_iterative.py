@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sympy
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse.linalg import LinearOperator, aslinearoperator, cg
 
@@ -178,3 +178,43 @@ def test_exact_conjugate_gradient_history_and_callback():
     stopped = q.minimize(method="conjugate_gradient", maxiter=1)
     assert stopped.status == "maxiter" and stopped.iterations == 1
     assert stopped.value == q(stopped.x) and isinstance(stopped.value, sympy.Rational)
+
+
+@settings(max_examples=30, deadline=None)
+@given(spd_matrices(st.integers(1, 8), condition_number=(1, 1e6)),
+       st.lists(st.floats(-10, 10), min_size=8, max_size=8),
+       st.sampled_from([1e-120, 1.0, 1e120]))
+def test_conjugate_gradient_is_the_unpreconditioned_kernel(A, b, scale):
+    # one CG loop: minimize(conjugate_gradient) and preconditioned_cg without M agree to the bit
+    q = QuadraticForm(A, scale * np.array(b[:len(A)]))
+    plain = q.minimize(method="conjugate_gradient", tol=1e-12)
+    none = q.minimize(method="preconditioned_cg", preconditioner="none", tol=1e-12)
+    assert (plain.status, plain.iterations) == (none.status, none.iterations)
+    assert np.array_equal(plain.x, none.x)
+    assert np.array_equal(plain.history.gradient_norm, none.history.gradient_norm)
+    assert np.array_equal(plain.history.value, none.history.value)
+
+
+@pytest.mark.parametrize("method", ["conjugate_gradient", "preconditioned_cg"])
+@pytest.mark.parametrize("scale", [1e-100, 1e100])
+def test_value_history_is_f_at_the_iterates_at_any_scale(method, scale):
+    q = QuadraticForm(random_spd(6, 50.0, rng=4), scale * (np.arange(6.0) - 2.5))
+    seen = []
+    result = q.minimize(method=method, callback=seen.append, x0=scale * np.ones(6), tol=1e-12)
+    assert result.status == "optimal"
+    assert result.history.value[0] == q(scale * np.ones(6))
+    assert np.allclose([q(x) for x in seen], result.history.value[1:], rtol=1e-10, atol=0)
+
+
+@pytest.mark.parametrize("method", ["conjugate_gradient", "preconditioned_cg"])
+def test_an_operator_that_breaks_is_reported(method):
+    A = random_spd(5, 10.0, rng=2)
+
+    def product(v):  # NaN for constant vectors, such as the first search direction below
+        return np.full(5, np.nan) if v[0] != 0.0 and np.ptp(v) == 0.0 else A @ v
+
+    q = QuadraticForm(LinearOperator((5, 5), matvec=product, rmatvec=product,
+                                     dtype=np.float64), np.ones(5))
+    options = {"preconditioner": "none"} if method == "preconditioned_cg" else {}
+    with pytest.raises(ValueError, match="A @ v must be finite, but the operator A gave"):
+        q.minimize(method=method, **options)

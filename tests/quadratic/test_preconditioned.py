@@ -144,22 +144,32 @@ def test_bad_arguments(kwargs, error, match):
 
 def test_kernel_runs_on_another_array_namespace():
     # JAX arrays (immutable, array-API namespace jax.numpy) stand in for CuPy on the CPU:
-    # the same kernel, no numpy-only operation in it
+    # the same kernel, no numpy-only operation in it; numpy's vectors are updated in place,
+    # JAX's rebuilt, to the same iterates up to rounding
     jax = pytest.importorskip("jax")
     import jax.numpy as jnp
 
     A_np = poisson_2d(8).toarray()
     b_np = np.sin(np.arange(64.0))
+    threshold = 1e-12 * np.linalg.norm(b_np)
     with jax.enable_x64(True):
         A = jnp.asarray(A_np)
         diagonal = jnp.asarray(np.diag(A_np))
-        for precondition in (None, lambda r: r / diagonal):
+        for precondition, on_host in ((None, None), (lambda r: r / diagonal,
+                                                     lambda r: r / np.diag(A_np))):
             out = krylov.pcg(lambda v: A @ v, precondition, jnp.asarray(b_np), jnp.zeros(64),
-                             1e-12 * np.linalg.norm(b_np), 500, 8.0)
-            assert out.raw == krylov.CONVERGED
+                             threshold, 500, 8.0)
+            host = krylov.pcg(lambda v: A_np @ v, on_host, b_np, np.zeros(64), threshold, 500,
+                              8.0)
+            assert out.raw == host.raw == krylov.CONVERGED
             assert type(out.y).__module__.startswith("jax")
             x = np.asarray(out.y)
             assert np.linalg.norm(2 * A_np @ x + b_np) <= 1e-11 * np.linalg.norm(b_np)
+            assert abs(out.iterations - host.iterations) <= 1
+            steps = min(out.iterations, host.iterations)
+            assert np.allclose(out.residual_norms[:steps], host.residual_norms[:steps],
+                               rtol=1e-8, atol=1e-10 * threshold)
+            assert np.allclose(x, host.y, rtol=0, atol=1e-10 * np.abs(host.y).max())
 
 
 @pytest.mark.gpu
