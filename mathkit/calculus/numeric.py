@@ -24,6 +24,23 @@ truncation against rounding: ``eps**(1/2)`` for forward differences (error
 ``1e-20`` for the complex step (no subtraction, so no rounding penalty), and
 a largest step of ``2**-3`` for Richardson extrapolation, which then halves the
 step :data:`RICHARDSON_LEVELS` times.
+
+Error estimates out of the asymptotic regime
+--------------------------------------------
+Every error estimate assumes that the steps resolve ``f``. Two checks look
+for ``f`` that varies on a scale below the step. The complex step's
+analyticity check (central differences at ``1e-3 s``) looks again at steps
+16 and 256 times smaller before it refuses a disagreement: an oscillating
+analytic ``f`` agrees once the step resolves it, while ``abs`` or ``conj``
+disagree at every step. Richardson's table is *settled* when its finest
+differences shrink by at least :data:`RICHARDSON_SETTLED_RATIO` per halving
+(4 for central differences in the asymptotic regime) or are at the level of
+rounding; an unsettled table is extended by ``RICHARDSON_LEVELS - 1`` further
+halvings, at most :data:`RICHARDSON_EXTENSIONS` times, and an estimate from
+a table that is still unsettled is widened to ``RICHARDSON_SAFETY`` times the
+distance of the value from the three finest quotients. That covers ``f``
+resolved to within a few radians of phase at the finest step (about
+``1e-9 s``); an ``f`` oscillating faster still gets an estimate, not a bound.
 """
 
 from __future__ import annotations
@@ -40,8 +57,11 @@ __all__ = [
     "HESSIAN_STEP_FACTORS",
     "METHODS",
     "NUMERIC_METHODS",
+    "RICHARDSON_EXTENSIONS",
     "RICHARDSON_LEVELS",
+    "RICHARDSON_NOISE",
     "RICHARDSON_SAFETY",
+    "RICHARDSON_SETTLED_RATIO",
     "STEP_FACTORS",
     "DerivativeResult",
     "NotAnalyticError",
@@ -79,6 +99,15 @@ EXTRAPOLATION_ORDERS = 3
 #: entry's neighbours (plus rounding): measured on smooth functions, the spread
 #: alone fell short of the true error in about 1% of cases, by up to 2.7 times.
 RICHARDSON_SAFETY = 4.0
+#: Where the finest levels of the table are not settled (f varies on a scale
+#: below the smallest step), the table is extended by RICHARDSON_LEVELS - 1
+#: further halvings, at most this many times.
+RICHARDSON_EXTENSIONS = 2
+#: Settled: each of the finest three differences of the table shrinks at least
+#: this many times per halving (4 in the asymptotic regime of central differences) ...
+RICHARDSON_SETTLED_RATIO = 2.5
+#: ... or the finest one is within this many times the rounding bound.
+RICHARDSON_NOISE = 16.0
 
 #: Relative disagreement with central differences (beyond their own error
 #: estimate) above which a complex-step result is refused as non-analytic.
@@ -86,6 +115,8 @@ _ANALYTIC_FLOOR = 1e-8
 _CHECK_STEP_FACTOR = 1e-3
 _SMALLEST_SUBNORMAL = 2.0**-1074
 _CHECK_NOISE_FACTOR = 1e4
+#: Where the check disagrees at T, it looks again at T / 16 and T / 256.
+_CHECK_REFINEMENTS = (16.0, 256.0)
 #: The second complex step, for the error estimate: t * _COMPLEX_RATIO (not a
 #: power of 2, so it rounds differently).
 _COMPLEX_RATIO = 1.5
@@ -144,7 +175,8 @@ class NotAnalyticError(ValueError):
     Raised by ``method="complex_step"`` when ``f`` raises on complex input,
     returns real values for it (``abs``, ``.real``, casting to float), or
     gives a complex-step derivative that disagrees with central differences
-    (``abs`` or ``conj`` inside, a branch cut). ``method="auto"`` catches it
+    at every step that resolves the disagreement (``abs`` or ``conj``
+    inside, a branch cut). ``method="auto"`` catches it
     and uses Richardson extrapolation instead.
 
     Examples
@@ -474,53 +506,170 @@ def _check_analytic(function, x, directions, value, scale, floor) -> None:
 
     Central differences at ``T = 1e-3 s`` and ``2T`` (a step larger than the
     usual one: the check needs to see the derivative above the rounding noise
-    of ``f``, not to be accurate). A complex-step value is refused when it
-    differs from them by more than their truncation (from the two steps),
+    of ``f``, not to be accurate). A complex-step value disagrees with them
+    when it differs by more than their truncation (from the two steps),
     ``1e4`` times the rounding bound ``eps |f| / T`` (the noise of ``f`` can
     be far above ``eps |f|``: ``log(1 + x**2)`` near 0), 1e-8 relative, and
     ``floor`` (the complex step's own resolution where ``Im f`` underflows).
     Where central differences cannot tell, the check passes.
+
+    At ``T`` an ``f`` that oscillates on a shorter scale gives two central
+    quotients that are wrong in the same way (they agree with each other, not
+    with the derivative), so a disagreement is re-examined at ``T/16`` and
+    ``T/256``: the verdict is that of the finest
+    level whose noise term is below a quarter of the disagreement at ``T``
+    (a finer level whose noise could swallow the disagreement says nothing).
+    Non-analytic code (``abs``, ``conj``) disagrees at every level, by about
+    the same amount; an analytic ``f`` agrees once the step resolves it.
     """
     base = _CHECK_STEP_FACTOR * scale
-    quotients, rounding, _ = _central_quotients(
-        function, x, directions, np.stack([base, 2 * base])
-    )
-    with np.errstate(all="ignore"):
-        tolerance = (
-            4 * np.abs(quotients[0] - quotients[1])
-            + _CHECK_NOISE_FACTOR * rounding[0]
-            + _ANALYTIC_FLOOR * np.maximum(np.abs(value), np.abs(quotients[0]))
-            + floor
-        )
-        bad = np.abs(value - quotients[0]) > tolerance
-    bad &= np.isfinite(quotients[0]) & np.isfinite(quotients[1])
-    if bad.any():
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
+    central, disagrees, _ = _check_level(function, x, directions, value, base, floor)
+    resolvable = np.abs(value - central) / 4
+    for refinement in _CHECK_REFINEMENTS:
+        if not disagrees.any():
+            return
+        finer, finer_disagrees, noise = _check_level(function, x, directions, value,
+                                                     base / refinement, floor)
+        tells = np.isfinite(finer) & (noise <= resolvable)
+        central = np.where(tells, finer, central)
+        disagrees = np.where(tells, finer_disagrees, disagrees)
+    if disagrees.any():
+        index = tuple(int(i) for i in np.argwhere(disagrees)[0])
         point = ", ".join(f"{c:.6g}" for c in x[index[0]])
         msg = _not_analytic(
             f"at x=({point}) the complex step gives {value[index]:.17g} but central "
-            f"differences give {quotients[0][index]:.17g} (abs, conj, max, a branch cut...?)"
+            f"differences give {central[index]:.17g} at every step that resolves the "
+            "difference (abs, conj, max, a branch cut...?)"
         )
         raise NotAnalyticError(msg)
 
 
+def _check_level(function, x, directions, value, step, floor):
+    """One level of :func:`_check_analytic`: central differences at ``step`` and ``2 step``.
+
+    Returns the central quotient at ``step``, whether ``value`` disagrees with
+    it beyond the tolerance (False where the quotients are not finite), and
+    the tolerance's noise term.
+    """
+    quotients, rounding, _ = _central_quotients(
+        function, x, directions, np.stack([step, 2 * step])
+    )
+    with np.errstate(all="ignore"):
+        noise = _CHECK_NOISE_FACTOR * rounding[0]
+        tolerance = (
+            4 * np.abs(quotients[0] - quotients[1])
+            + noise
+            + _ANALYTIC_FLOOR * np.maximum(np.abs(value), np.abs(quotients[0]))
+            + floor
+        )
+        disagrees = np.abs(value - quotients[0]) > tolerance
+    disagrees &= np.isfinite(quotients[0]) & np.isfinite(quotients[1])
+    return quotients[0], disagrees, noise
+
+
 def _richardson_first(function, x, directions, base):
-    levels = 2.0 ** -np.arange(RICHARDSON_LEVELS)
+    """Richardson extrapolation along unit ``directions``: ``(value, error, step)``.
+
+    The table of central quotients at ``base / 2**k`` is extended by
+    ``RICHARDSON_LEVELS - 1`` further halvings (at most
+    ``RICHARDSON_EXTENSIONS`` times) where its finest levels are not settled
+    (:func:`_settled`): there ``f`` varies on a scale below the smallest step,
+    so no entry of the table can be trusted yet. Where the longest table is
+    still not settled, the error estimate is widened to cover the spread of
+    its finest levels (:func:`_widen`).
+    """
+    rough = None
+    if np.any(np.count_nonzero(directions, axis=-1) > 1):
+        rough = _rough_gradient(function, x)
+    table = _richardson_table(function, x, directions, base, 0, RICHARDSON_LEVELS, rough)
+    if np.all(table[2] <= 0):
+        _check_steps(table[2])  # levels whose step rounds away are merely left out
+    value, error, step = _extrapolate(*table, what="the directional derivative")
+    settled = _settled(*table[:2])
+    for _ in range(RICHARDSON_EXTENSIONS):
+        if settled.all():
+            break
+        levels = table[0].shape[0]
+        finer = _richardson_table(function, x, directions, base, levels,
+                                  levels + RICHARDSON_LEVELS - 1, rough)
+        table = tuple(np.concatenate(pair) for pair in zip(table, finer, strict=True))
+        longer_value, longer_error, longer_step = _extrapolate(
+            *table, what="the directional derivative")
+        value = np.where(settled, value, longer_value)
+        error = np.where(settled, error, longer_error)
+        step = np.where(_reduce_out(settled, step.ndim, np.all), step, longer_step)
+        settled = settled | _settled(*table[:2])
+    error = np.where(settled, error, _widen(value, error, table[0]))
+    if rough is not None:
+        # D = sum_i g_i u_i can cancel: rounding u (and f) moves it by ~eps sum_i |g_i u_i|
+        error = error + 4 * EPS * np.einsum("bki,bi...->bk...", np.abs(directions),
+                                            np.abs(rough))
+    return value, error, step
+
+
+def _richardson_table(function, x, directions, base, first: int, last: int, rough):
+    """Central quotients at ``base / 2**k`` for ``first <= k < last``: (estimates, rounding, steps).
+
+    With a ``rough`` gradient (directions that are not coordinate vectors)
+    the quotients carry the correction of :func:`_perpendicular_correction`.
+    """
+    levels = 2.0 ** -np.arange(first, last)
     steps = levels[:, None, None] * base[None]
     quotients, rounding, effective = _central_quotients(function, x, directions, steps)
-    if np.all(effective <= 0):
-        _check_steps(effective)  # levels whose step rounds away are merely left out
-    if not np.any(np.count_nonzero(directions, axis=-1) > 1):  # coordinate directions
-        return _extrapolate(quotients, rounding, effective, what="the directional derivative")
-    correction, condition = _perpendicular_correction(function, x, directions, steps,
-                                                      effective, quotients.ndim)
-    value, error, step = _extrapolate(quotients - correction, rounding, effective,
-                                      what="the directional derivative")
-    # D = sum_i g_i u_i can cancel: rounding u (and f) moves it by ~eps sum_i |g_i u_i|
-    return value, error + 4 * EPS * condition, step
+    if rough is not None:
+        quotients = quotients - _perpendicular_correction(x, directions, steps, effective,
+                                                          rough, quotients.ndim)
+    return quotients, rounding, effective
 
 
-def _perpendicular_correction(function, x, directions, steps, effective, ndim):
+def _rough_gradient(function, x):
+    """Central-difference gradients (B, d, *out), relative error ~1e-10; 0 where not finite."""
+    d = x.shape[1]
+    identity = np.broadcast_to(np.eye(d), (x.shape[0], d, d))
+    coordinate_steps = (STEP_FACTORS["central"] * _unit_scale(x, identity))[None]
+    rough, _, _ = _central_quotients(function, x, identity, coordinate_steps)
+    return np.where(np.isfinite(rough[0]), rough[0], 0.0)
+
+
+def _settled(estimates, rounding):
+    """Whether the finest levels of a central-difference table are in their asymptotic regime.
+
+    There the differences ``d_k = |D(h_k) - D(h_(k-1))|`` of the plain
+    quotients shrink by ``4`` per halving (``16`` where the ``h^2`` term
+    vanishes): each of the finest three must be ``RICHARDSON_SETTLED_RATIO``
+    times smaller than the one before. A table is also settled where its
+    finest difference is at the level of rounding (within
+    ``RICHARDSON_NOISE`` times the rounding bound: smaller steps would only
+    add noise) or not finite.
+    """
+    with np.errstate(all="ignore"):
+        d = np.abs(np.diff(estimates[-4:], axis=0))
+        noisy = d[-1] <= RICHARDSON_NOISE * (rounding[-1] + rounding[-2])
+        converging = (d[0] >= RICHARDSON_SETTLED_RATIO * d[1]) & (
+            d[1] >= RICHARDSON_SETTLED_RATIO * d[2])
+    return noisy | converging | ~np.all(np.isfinite(d), axis=0)
+
+
+def _widen(value, error, estimates):
+    """An error estimate that covers the spread of the finest levels of an unsettled table.
+
+    ``RICHARDSON_SAFETY`` times the largest distance of ``value`` from the
+    three finest plain quotients: out of the asymptotic regime neither the
+    spread of the extrapolated entries nor their agreement measures the
+    error, but the plain quotients still vary by about as much as they are
+    wrong.
+    """
+    with np.errstate(all="ignore"):
+        spread = np.max(np.abs(estimates[-3:] - value), axis=0)
+    return np.maximum(error, RICHARDSON_SAFETY * np.where(np.isfinite(spread), spread, np.inf))
+
+
+def _reduce_out(mask, ndim: int, reduce):
+    """``mask`` (B, K, *out) reduced over the output axes, to (B, K)."""
+    return reduce(mask, axis=tuple(range(ndim, mask.ndim))) if mask.ndim > ndim else mask
+
+
+def _perpendicular_correction(x, directions, steps, effective, rough, ndim):
     """The part of each central quotient due to rounding of the points off the line.
 
     ``x + t u`` rounds to ``x + t u + r``; the quotient then measures
@@ -530,22 +679,15 @@ def _perpendicular_correction(function, x, directions, steps, effective, ndim):
     otherwise limits Richardson to ~1e-12 along directions that are not
     coordinate vectors. Coordinate directions have no such term.
 
-    Returns the correction (L, B, K, *out) and the condition number of the
-    dot product, ``sum_i |g_i| |u_i|`` (B, K, *out).
+    Returns the correction (L, B, K, *out).
     """
     displacement = steps[..., None] * directions[None]
     plus = x[None, :, None, :] + displacement
     minus = x[None, :, None, :] - displacement
     residual = (plus - minus) - 2 * effective[..., None] * directions[None]  # (L, B, K, d)
-    d = x.shape[1]
-    identity = np.broadcast_to(np.eye(d), (x.shape[0], d, d))
-    coordinate_steps = (STEP_FACTORS["central"] * _unit_scale(x, identity))[None]
-    rough, _, _ = _central_quotients(function, x, identity, coordinate_steps)
-    rough = np.where(np.isfinite(rough[0]), rough[0], 0.0)  # (B, d, *out)
-    condition = np.einsum("bki,bi...->bk...", np.abs(directions), np.abs(rough))
     with np.errstate(all="ignore"):
         correction = np.einsum("lbki,bi...->lbk...", residual, rough)
-        return correction / _expand(2 * effective, ndim), condition
+        return correction / _expand(2 * effective, ndim)
 
 
 def _extrapolate(estimates, rounding, steps, what: str):

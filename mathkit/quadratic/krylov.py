@@ -34,6 +34,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 __all__ = ["KrylovOutcome", "pcg"]
 
 #: Outcomes of the kernel before they are turned into statuses.
@@ -65,7 +67,8 @@ class KrylovOutcome:
 
 
 def _dot(u, v) -> float:
-    return float(u @ v)
+    with np.errstate(over="ignore", invalid="ignore"):  # the loop reports "overflow" itself
+        return float(u @ v)
 
 
 def _preconditioned(precondition, r, xp):

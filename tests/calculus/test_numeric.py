@@ -4,11 +4,13 @@ import math
 
 import numpy as np
 import pytest
+import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mathkit.calculus import NotAnalyticError, directional_derivative, gradient, hessian
 from mathkit.calculus.numeric import (
+    RICHARDSON_LEVELS,
     STEP_FACTORS,
     DerivativeResult,
     _unit_scale,
@@ -16,7 +18,7 @@ from mathkit.calculus.numeric import (
 )
 from mathkit.testing import finite_arrays, nonzero_vectors
 
-from .functions import SMOOTH, exact_directional
+from .functions import SMOOTH, X, Y, exact_directional
 
 POINTS = finite_arrays(shape=(2,), min_value=-2.0, max_value=2.0)
 DIRECTIONS = nonzero_vectors(2, min_value=-100.0, max_value=100.0)
@@ -65,6 +67,32 @@ def test_cross_check_tolerates_noise_beyond_eps_f():
     np.testing.assert_allclose(result.value, [2e-20, 2e-8], rtol=1e-15)
 
 
+def _fast_phase(p):
+    # cos(exp(27 x^3 y^3 / 2)): near (0.73, 0.95) its phase turns ~2400 rad per unit length
+    return np.cos(np.exp(13.5 * (p[..., 0] * p[..., 1]) ** 3))
+
+
+FAST_PHASE = sympy.cos(sympy.exp(sympy.Rational(27, 2) * X**3 * Y**3))
+
+
+@pytest.mark.parametrize(("point", "direction"), [((47 / 64, 59 / 64), (1.0, 2.0)),
+                                                  ((47 / 64, 61 / 64), (1.0, 1.0))])
+def test_cross_check_looks_again_at_smaller_steps(point, direction):
+    # at the check's first step both central quotients are wrong in the same way
+    value = directional_derivative(_fast_phase, point, direction, method="complex_step")
+    exact = exact_directional(FAST_PHASE, point, direction)
+    assert value == pytest.approx(exact, rel=1e-12)  # f is ill-conditioned: exp(~100) inside
+
+
+def test_cross_check_still_refuses_conj_at_every_step():
+    # the disagreement of conj is as large at T / 256 as at T: the refinement changes nothing
+    def f(p):
+        return p[0] * np.conj(p[1]) ** 2 * 1e-6
+
+    with pytest.raises(NotAnalyticError, match="at every step that resolves"):
+        directional_derivative(f, [1.5, 2.0], [1.0, 1.0], method="complex_step")
+
+
 def test_complex_step_hessian_refuses_too():
     with pytest.raises(NotAnalyticError):
         hessian(lambda p: p[0] * np.abs(p[1]), [1.0, 2.0], method="complex_step")
@@ -107,6 +135,28 @@ def test_richardson_is_not_fooled_by_oscillation_at_large_steps():
     # the table cannot resolve this well (its smallest step is ~0.2 of a period), and
     # says so: the estimate is honest, not a random agreement of three entries
     assert abs(result.value - exact) <= result.error_estimate < 1
+
+
+@pytest.mark.parametrize(("point", "direction"), [((47 / 64, 59 / 64), (1.0, 2.0)),
+                                                  ((47 / 64, 61 / 64), (1.0, 1.0))])
+def test_richardson_extends_a_table_outside_its_asymptotic_regime(point, direction):
+    # the phase turns by ~1 rad over the smallest default step (s / 1024): the table is
+    # extended to smaller steps, where its differences shrink 4x per halving
+    result = directional_derivative(_fast_phase, point, direction, method="richardson",
+                                    full_output=True)
+    exact = exact_directional(FAST_PHASE, point, direction)
+    assert abs(result.value - exact) <= result.error_estimate <= 1e-6 * abs(exact)
+    assert result.step < STEP_FACTORS["richardson"] / 2**RICHARDSON_LEVELS
+
+
+@pytest.mark.parametrize("frequency", [1e8, 3e8, 1e9])
+def test_richardson_estimate_covers_oscillation_below_its_steps(frequency):
+    # sin(w x) at 0: the default table's smallest step (2**-12) spans many periods; the
+    # extended tables resolve w = 1e8 and 3e8, and at 1e9 even their smallest step (~1e-9)
+    # spans a radian, so the estimate is widened to the spread of the finest quotients
+    result = directional_derivative(lambda p: np.sin(frequency * p[0]) + p[1], [0.0, 0.0],
+                                    [1.0, 0.0], method="richardson", full_output=True)
+    assert abs(result.value - frequency) <= result.error_estimate
 
 
 def test_derivative_result_is_frozen_and_compares():
