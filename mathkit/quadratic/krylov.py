@@ -4,8 +4,10 @@ The iteration uses only ``+``, ``*``, ``@`` on 1-D arrays, ``copy`` and the
 products ``A @ v`` and ``M @ r`` it is given, through the namespace of its
 input (:func:`array_api_compat.array_namespace`): the same code runs on numpy
 arrays (scipy.sparse and LinearOperator products) and on CuPy arrays
-(cupyx.scipy.sparse products). Scalars cross to the host once per iteration
-(three inner products), as in :func:`scipy.sparse.linalg.cg` and
+(cupyx.scipy.sparse products); on float64 numpy vectors the same operations
+go through scipy's BLAS (``ddot``, ``daxpy``, ``dscal``). Scalars cross to
+the host once per inner product (two per iteration, three with a
+preconditioner), as in :func:`scipy.sparse.linalg.cg` and
 :func:`cupyx.scipy.sparse.linalg.cg`.
 
 With ``H = 2A`` the Hessian, ``r_k = -(H x_k + b)``, ``z_k = M r_k`` and
@@ -66,38 +68,70 @@ class KrylovOutcome:
         return values
 
 
-def _dot(u, v) -> float:
-    with np.errstate(over="ignore", invalid="ignore"):  # the loop reports "overflow" itself
-        return float(u @ v)
-
-
 def _preconditioned(precondition, r, xp):
     z = precondition(r)
     return xp.reshape(xp.asarray(z, dtype=r.dtype), r.shape)
 
 
-def _mutable(y) -> bool:
-    """numpy and CuPy arrays are updated in place; JAX's are immutable."""
-    from array_api_compat import is_cupy_array, is_numpy_array
+class _NamespaceVectors:
+    """Vector operations through the array namespace: in place through one
+    scratch vector for numpy and CuPy arrays, rebuilt for JAX's immutable ones."""
 
-    return is_numpy_array(y) or is_cupy_array(y)
+    def __init__(self, y, xp):
+        from array_api_compat import is_cupy_array, is_numpy_array
+
+        self.xp = xp
+        self.scratch = xp.empty_like(y) if is_numpy_array(y) or is_cupy_array(y) else None
+
+    @staticmethod
+    def dot(u, v) -> float:
+        with np.errstate(over="ignore", invalid="ignore"):  # the loop reports "overflow" itself
+            return float(u @ v)
+
+    def add_scaled(self, x, alpha: float, v):
+        """``x + alpha v``."""
+        if self.scratch is None:
+            return x + alpha * v
+        x += self.xp.multiply(v, alpha, out=self.scratch)
+        return x
+
+    def next_direction(self, p, beta: float, z):
+        """``z + beta p``."""
+        if self.scratch is None:
+            return z + beta * p
+        p *= beta
+        p += z
+        return p
 
 
-def _add_scaled(x, alpha: float, v, scratch, xp):
-    """``x + alpha v``, in place through ``scratch`` (no temporary array) when it is given."""
-    if scratch is None:
-        return x + alpha * v
-    x += xp.multiply(v, alpha, out=scratch)
-    return x
+class _BlasVectors:
+    """The same operations on float64 numpy vectors through scipy's BLAS, in place.
+
+    ``daxpy`` makes one pass over memory where the ufuncs make two, and the
+    dots, updates and directions all run on one OpenBLAS thread pool: numpy's
+    ``@`` would wake a second one (numpy and scipy ship separate OpenBLAS
+    builds), whose spinning threads compete with the first for the cores.
+    """
+
+    def __init__(self):
+        from scipy.linalg import blas
+
+        self.blas = blas
+
+    def dot(self, u, v) -> float:
+        return float(self.blas.ddot(u, v))
+
+    def add_scaled(self, x, alpha: float, v):
+        return self.blas.daxpy(v, x, a=alpha)
+
+    def next_direction(self, p, beta: float, z):
+        return self.blas.daxpy(z, self.blas.dscal(beta, p))
 
 
-def _next_direction(p, beta: float, z, mutable: bool):
-    """``p_{k+1} = z_{k+1} + beta p_k``, in place when the arrays allow it."""
-    if not mutable:
-        return z + beta * p
-    p *= beta
-    p += z
-    return p
+def _vectors(y, xp):
+    if isinstance(y, np.ndarray) and y.dtype == np.float64:
+        return _BlasVectors()
+    return _NamespaceVectors(y, xp)
 
 
 def _finite(v, xp) -> bool:
@@ -158,10 +192,11 @@ def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estima
     updated recursively (``p_{k+1}^T p_{k+1} = r_{k+1}^T r_{k+1} + beta^2
     p_k^T p_k`` since ``r_{k+1}`` is orthogonal to ``p_k``): one product
     ``A p``, two inner products and three vector updates per iteration, as
-    in :func:`scipy.sparse.linalg.cg`. numpy and CuPy vectors are updated in
-    place through one scratch vector (no temporaries); JAX's immutable ones
-    are rebuilt. (Array ufuncs, not ``scipy.linalg.blas``: scipy's BLAS is a
-    second OpenBLAS whose threads would compete with numpy's.) Accuracy:
+    in :func:`scipy.sparse.linalg.cg`. float64 numpy vectors are updated in
+    place by scipy's BLAS (``ddot``, ``daxpy``, ``dscal``: one thread pool,
+    one pass per update), other numpy and CuPy vectors in place by ufuncs
+    through one scratch vector (no temporaries); JAX's immutable ones are
+    rebuilt. Accuracy:
     stops at ``||r|| <= threshold`` for the recursive residual; the true one
     drifts from it by about ``kappa eps ||b||``.
 
@@ -179,14 +214,13 @@ def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estima
     xp = array_namespace(b, y0)
     n = b.shape[0]
     y = xp.asarray(y0, copy=True)
-    mutable = _mutable(y)
-    scratch = xp.empty_like(y) if mutable else None
+    vectors = _vectors(y, xp)
     r = -(2.0 * matvec(y) + b)
     z = r if precondition is None else _preconditioned(precondition, r, xp)
-    rz = _dot(r, z)
+    rz = vectors.dot(r, z)
     p = xp.asarray(z, copy=True)
-    rr = _dot(r, r)
-    pp = _dot(p, p)
+    rr = vectors.dot(r, r)
+    pp = vectors.dot(p, p)
     norms, changes = [math.sqrt(rr)], []
     curvature_scale = 2.0 * norm_estimate
     iterations, raw, direction = 0, MAXITER, None
@@ -201,38 +235,38 @@ def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estima
                    f"at iteration {iterations}")
             raise ValueError(msg)
         Ap = matvec(p)
-        curvature = 2.0 * _dot(p, Ap)
+        curvature = 2.0 * vectors.dot(p, Ap)
         if not math.isfinite(curvature):
             _check_product(p, Ap, xp, label)
             raw = OVERFLOW
             break
         if precondition is not None:
-            pp = _dot(p, p)
+            pp = vectors.dot(p, p)
         if not math.isfinite(pp):
             raw = OVERFLOW
             break
         curvature_scale = max(curvature_scale, curvature / pp)
         if curvature <= n * EPS * curvature_scale * pp:
-            raw, direction = CURVATURE, p / math.sqrt(_dot(p, p))
+            raw, direction = CURVATURE, p / math.sqrt(vectors.dot(p, p))
             break
         alpha = rz / curvature
         if alpha * math.sqrt(pp) > 1e300:
             raw = OVERFLOW
             break
-        y = _add_scaled(y, alpha, p, scratch, xp)
+        y = vectors.add_scaled(y, alpha, p)
         r_old = r if precondition is None else xp.asarray(r, copy=True)
-        r = _add_scaled(r, -2.0 * alpha, Ap, scratch, xp)
-        rr = _dot(r, r)
+        r = vectors.add_scaled(r, -2.0 * alpha, Ap)
+        rr = vectors.dot(r, r)
         if precondition is None:
             z, rz_new, r_z_old = r, rr, 0.0  # r_{k+1} is orthogonal to r_k
         else:
             z = _preconditioned(precondition, r, xp)
-            rz_new, r_z_old = _dot(r, z), _dot(z, r_old)
+            rz_new, r_z_old = vectors.dot(r, z), vectors.dot(z, r_old)
         if not math.isfinite(rr) or not math.isfinite(rz_new):
             raw = OVERFLOW
             break
         beta = (rz_new - r_z_old) / rz
-        p = _next_direction(p, beta, z, mutable)
+        p = vectors.next_direction(p, beta, z)
         if precondition is None:
             pp = rr + beta * beta * pp  # p_k^T p_k, as r_{k+1} is orthogonal to p_k
         changes.append(-0.5 * alpha * rz)
