@@ -477,3 +477,40 @@ register(Claim(
     numeric=_refinement_outcome,
     rtol=0.0,
 ))
+
+
+GMRES_IR_SIZE, GMRES_IR_KAPPA = 40, 1e4
+
+
+def _gmres_refinement_outcome():
+    """(LU-IR converged, GMRES-IR converged, GMRES-IR forward error <= 2u) as 1/0."""
+    from mathkit.precision.formats import FLOAT32
+    from mathkit.precision.refinement import refine
+
+    generator = np.random.default_rng(SIMULATION_SEED)
+    q1, _ = np.linalg.qr(generator.standard_normal((GMRES_IR_SIZE, GMRES_IR_SIZE)))
+    q2, _ = np.linalg.qr(generator.standard_normal((GMRES_IR_SIZE, GMRES_IR_SIZE)))
+    singular_values = GMRES_IR_KAPPA ** -np.linspace(0.0, 1.0, GMRES_IR_SIZE)
+    A = (q1 * singular_values) @ q2.T
+    b = generator.standard_normal(GMRES_IR_SIZE)
+    lu = refine(A, b, method="lu")
+    gmres = refine(A, b, method="lu", solver="gmres")
+    return (int(lu.converged), int(gmres.converged),
+            int(gmres.forward_errors[-1] <= 2 * FLOAT32.unit_roundoff))
+
+
+register(Claim(
+    name="gmres-refinement-float16-factors-kappa-1e4",
+    area=AREA,
+    statement=(
+        f"GMRES-IR (Carson & Higham 2018) with float16 LU factors as the "
+        f"preconditioner, float32 iterates and float64 residuals reaches a forward error of "
+        f"at most 2u = 2^-23 for a {GMRES_IR_SIZE}x{GMRES_IR_SIZE} matrix with kappa_2 = "
+        f"{GMRES_IR_KAPPA:g} (Haar-random singular vectors, geometric singular values), where "
+        "LU-IR with the same factors stagnates: (LU-IR converged, GMRES-IR converged, "
+        "forward error <= 2u) = (0, 1, 1)"
+    ),
+    symbolic=lambda: (0, 1, 1),
+    numeric=_gmres_refinement_outcome,
+    rtol=0.0,
+))

@@ -19,7 +19,9 @@ iteration converges, to a forward error of order ``u`` when
 Higham, *Accuracy and Stability of Numerical Algorithms*, 2002, ch. 12). With
 float16 factors (``u_f = 2^-11``) that is up to ``kappa ~ 10^3``, and in
 practice up to about ``10^4``; beyond, the corrections stop shrinking and
-:func:`refine` says so.
+:func:`refine` says so. ``refine(..., solver="gmres")`` solves the correction
+equations by GMRES preconditioned with the same factors instead (GMRES-IR,
+Carson and Higham 2017, 2018), which converges well beyond ``10^4``.
 
 Every operation is rounded once to its format: the float64 operation followed
 by a rounding to a format of ``p <= 25`` bits is correctly rounded, as
@@ -49,6 +51,7 @@ from mathkit.precision.rounding import round as round_to
 
 __all__ = [
     "FACTOR_METHODS",
+    "SOLVERS",
     "STATUSES",
     "Factorization",
     "RefinementResult",
@@ -59,6 +62,8 @@ __all__ = [
 
 #: Methods of :func:`factorize`; :func:`refine` also takes "auto".
 FACTOR_METHODS = ("lu", "cholesky")
+#: Correction solvers of :func:`refine`: triangular solves (LU-IR) or GMRES (GMRES-IR).
+SOLVERS = ("direct", "gmres")
 #: Outcomes of :func:`refine`.
 STATUSES = ("converged", "stagnated", "diverged", "maxiter", "overflow", "singular", "breakdown")
 #: Largest precision whose float64 operations round innocuously (53 >= 2p + 2).
@@ -379,6 +384,9 @@ class RefinementResult:
         ``||d_i||_inf / ||x_(i+1)||_inf`` of each step.
     factorization : Factorization
     message : str
+    gmres_iterations : tuple of int
+        GMRES iterations of each refinement step (``solver="gmres"``; empty
+        for the direct solver).
     """
 
     x: np.ndarray
@@ -390,6 +398,7 @@ class RefinementResult:
     corrections: np.ndarray
     factorization: Factorization
     message: str
+    gmres_iterations: tuple[int, ...] = ()
 
 
 def _norm(v: np.ndarray) -> float:
@@ -406,6 +415,7 @@ class _History:
         self.forward: list[float] = []
         self.backward: list[float] = []
         self.corrections: list[float] = []
+        self.inner: list[int] = []
 
     def record(self, x: np.ndarray) -> None:
         if not np.isfinite(x).all():
@@ -462,7 +472,8 @@ def _check_tolerance(tol, working: Format) -> float:
 
 def refine(A, b, factor=FLOAT16, working=FLOAT32, residual=FLOAT64, maxiter: int = 20,
            tol: float | None = None, method: str = "auto", scale: bool = False,
-           x_true=None) -> RefinementResult:
+           x_true=None, solver: str = "direct",
+           gmres_maxiter: int | None = None) -> RefinementResult:
     """Solve ``A x = b`` by iterative refinement in three emulated precisions.
 
     Parameters
@@ -493,6 +504,12 @@ def refine(A, b, factor=FLOAT16, working=FLOAT32, residual=FLOAT64, maxiter: int
         The exact solution, for the forward errors (default: the float64
         solution of :func:`numpy.linalg.solve`, good to about
         ``kappa(A) 10^-16``).
+    solver : {"direct", "gmres"}, default "direct"
+        How each correction equation ``A d_i = r_i`` is solved: "direct",
+        triangular solves with the factors in the working precision (LU-IR);
+        "gmres", GMRES preconditioned by the factors (GMRES-IR, see Notes).
+    gmres_maxiter : int, optional
+        Most GMRES iterations per refinement step (no restarts); default ``n``.
 
     Returns
     -------
@@ -505,8 +522,8 @@ def refine(A, b, factor=FLOAT16, working=FLOAT32, residual=FLOAT64, maxiter: int
     ValueError
         If ``A`` is not square, finite or (in float64) nonsingular, ``b`` or
         ``x_true`` has the wrong shape or is not finite, a format is unknown or
-        has 26 to 52 bits, ``method`` is unknown, or ``tol`` or ``maxiter`` is
-        not positive.
+        has 26 to 52 bits, ``method`` or ``solver`` is unknown, or ``tol``,
+        ``maxiter`` or ``gmres_maxiter`` is not positive.
 
     Notes
     -----
@@ -525,6 +542,25 @@ def refine(A, b, factor=FLOAT16, working=FLOAT32, residual=FLOAT64, maxiter: int
     reached the limiting accuracy of the precisions, which is what happens
     when ``u_r = u`` (limit about ``kappa u``), and the run is "converged".
 
+    GMRES-IR (``solver="gmres"``; Carson and Higham 2018, introduced in Carson
+    and Higham, SIAM J. Sci. Comput. 39(6), 2017) solves each correction
+    equation by GMRES on the left-preconditioned system ``U^-1 L^-1 P A d =
+    U^-1 L^-1 P r`` with the same low-precision factors, which need not be
+    accurate, only make the preconditioned matrix well-conditioned enough for
+    GMRES to converge in few iterations. Here GMRES (Arnoldi with modified
+    Gram-Schmidt, Saad and Schultz 1986) runs entirely in float64, the
+    preconditioned products included: at least as precise as the paper's
+    working precision ``u`` for GMRES and ``u^2`` for the products. It starts
+    from ``d = 0``, never restarts, and stops when the preconditioned residual
+    is at most ``sqrt(u)`` relative to the preconditioned ``r`` (our choice,
+    not the paper's); the correction is rounded to ``u`` before ``x + d`` is.
+    With float16 factors this converges for ``kappa`` well beyond ``10^4``,
+    where LU-IR stagnates. If GMRES misses its tolerance in ``gmres_maxiter``
+    iterations the run ends "stagnated" and says so: the factors no longer
+    precondition ``A``. The iteration counts are in ``gmres_iterations``; with
+    ``gmres_maxiter = n`` GMRES is in exact arithmetic a direct solver, so
+    counts near ``n`` mean that the preconditioner did little.
+
     Examples
     --------
     >>> import numpy as np
@@ -535,14 +571,26 @@ def refine(A, b, factor=FLOAT16, working=FLOAT32, residual=FLOAT64, maxiter: int
     ('converged', 'cholesky', True)
     >>> bool(result.forward_errors[0] > 1e-4)    # the float16 solve alone
     True
+
+    GMRES-IR at ``kappa = 10^5``, where LU-IR with float16 factors stagnates:
+
+    >>> A = random_spd(20, 1e5, rng=1)
+    >>> refine(A, np.ones(20), method="lu").converged
+    False
+    >>> result = refine(A, np.ones(20), method="lu", solver="gmres")
+    >>> result.status, bool(result.forward_errors[-1] < 1e-7), result.gmres_iterations
+    ('converged', True, (3, 7, 7, 6))
     """
     factor = _emulable(factor, "factor")
     working = _emulable(working, "working")
     residual = _emulable(residual, "residual")
     maxiter = check_positive_integer(maxiter, "maxiter")
     check_one_of(method, "method", ("auto", *FACTOR_METHODS))
+    check_one_of(solver, "solver", SOLVERS)
     tolerance = _check_tolerance(tol, working)
     matrix, vector, reference = _check_inputs(A, b, x_true)
+    inner = vector.size if gmres_maxiter is None else check_positive_integer(
+        gmres_maxiter, "gmres_maxiter")
     chosen = _choose_method(method, matrix)
     factors = factorize(matrix, factor, chosen, scale)
     if method == "auto" and factors.status == "breakdown":
@@ -551,17 +599,63 @@ def refine(A, b, factor=FLOAT16, working=FLOAT32, residual=FLOAT64, maxiter: int
     if not factors.ok:
         return _finish(np.full(vector.size, np.nan), factors.status, 0, history, factors,
                        factors.message)
-    return _iterate(matrix, vector, factors, working, residual, maxiter, tolerance, history)
+    correct = (_gmres_corrector(matrix, factors, working, inner) if solver == "gmres"
+               else lambda r: (solve_factored(factors, r, working), None, True))
+    return _iterate(matrix, vector, factors, working, residual, maxiter, tolerance, history,
+                    correct)
 
 
-def _iterate(A, b, factors, working, residual, maxiter, tolerance, history) -> RefinementResult:
+def _gmres(apply, rhs: np.ndarray, tol: float, maxiter: int) -> tuple[np.ndarray, int, bool]:
+    """GMRES from 0 without restarts: (solution, iterations, whether ``tol`` was met)."""
+    beta = float(np.linalg.norm(rhs))
+    if beta == 0:
+        return np.zeros_like(rhs), 0, True
+    basis = np.zeros((maxiter + 1, rhs.size))
+    hessenberg = np.zeros((maxiter + 1, maxiter))
+    basis[0] = rhs / beta
+    for k in range(1, maxiter + 1):
+        w = apply(basis[k - 1])
+        for j in range(k):  # modified Gram-Schmidt
+            hessenberg[j, k - 1] = basis[j] @ w
+            w = w - hessenberg[j, k - 1] * basis[j]
+        hessenberg[k, k - 1] = np.linalg.norm(w)
+        target = np.zeros(k + 1)
+        target[0] = beta
+        y = np.linalg.lstsq(hessenberg[:k + 1, :k], target, rcond=None)[0]
+        met = np.linalg.norm(hessenberg[:k + 1, :k] @ y - target) <= tol * beta
+        if met or hessenberg[k, k - 1] == 0:  # a zero means the Krylov space holds d exactly
+            return basis[:k].T @ y, k, True
+        basis[k] = w / hessenberg[k, k - 1]
+    return basis[:maxiter].T @ y, maxiter, False
+
+
+def _gmres_corrector(A, factors, working, maxiter):
+    """``r -> (fl_u(d), iterations, met)``: float64 GMRES on ``U^-1 L^-1 P A d = U^-1 L^-1 P r``."""
+    tol = math.sqrt(working.unit_roundoff)
+
+    def correct(r):
+        preconditioned = solve_factored(factors, r, FLOAT64)
+        d, iterations, met = _gmres(lambda v: solve_factored(factors, A @ v, FLOAT64),
+                                    preconditioned, tol, maxiter)
+        return np.asarray(_fl(d, working)), iterations, met
+
+    return correct
+
+
+def _iterate(A, b, factors, working, residual, maxiter, tolerance, history,
+             correct) -> RefinementResult:
     A_residual = _fl(A, residual)
     x = solve_factored(factors, _fl(b, working), working)
     history.record(x)
     previous = math.inf
     for step in range(1, maxiter + 1):
         r = _fl(_residual(A, A_residual, b, x, residual), working)
-        d = solve_factored(factors, r, working) if np.isfinite(r).all() else r
+        d = _correction(correct, r, history)
+        if d is None:
+            return _finish(x, "stagnated", step - 1, history, factors,
+                           f"GMRES missed its tolerance in {history.inner[-1]} iterations at "
+                           f"step {step}: the factors in {factors.fmt} no longer precondition "
+                           "A (kappa(A) u_f far above 1)")
         x = np.asarray(_fl(x + d, working))
         history.record(x)
         size = _norm(d)
@@ -593,8 +687,19 @@ def _iterate(A, b, factors, working, residual, maxiter, tolerance, history) -> R
                    f"{history.corrections[-1]:.2g} relative to x, tol {tolerance:.2g})")
 
 
+def _correction(correct, r, history):
+    """The correction for ``r``; None when GMRES missed its tolerance."""
+    if not np.isfinite(r).all():
+        return r  # makes x non-finite: "diverged"
+    d, iterations, met = correct(r)
+    if iterations is not None:
+        history.inner.append(iterations)
+    return d if met else None
+
+
 def _finish(x, status, iterations, history, factors, message) -> RefinementResult:
     return RefinementResult(
         x=x, status=status, converged=status == "converged", iterations=iterations,
         forward_errors=np.array(history.forward), backward_errors=np.array(history.backward),
-        corrections=np.array(history.corrections), factorization=factors, message=message)
+        corrections=np.array(history.corrections), factorization=factors, message=message,
+        gmres_iterations=tuple(history.inner))

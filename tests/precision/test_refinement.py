@@ -308,7 +308,8 @@ def test_training_and_refinement_claims_pass(monkeypatch):
     monkeypatch.setitem(claims.AREAS, "precision",
                         ("mathkit.precision.claims", "mathkit.precision.tour"))
     names = ["loss-scaler-grad-scaler-recurrence", "float16-stagnation-threshold",
-             "refinement-float16-factors-float32-accuracy"]
+             "refinement-float16-factors-float32-accuracy",
+             "gmres-refinement-float16-factors-kappa-1e4"]
     results = claims.run("precision", names=names)
     assert sorted(r.claim.name for r in results) == sorted(names)
     assert all(r.passed for r in results), [(r.claim.name, r.message) for r in results]
@@ -328,3 +329,77 @@ def test_tour_section(tmp_path, plotting):
         assert output.figures and output.figures[0].stat().st_size > 1000
     else:
         assert output.figures == []
+
+
+# ------------------------------------------------------------------ GMRES-IR
+
+
+@pytest.mark.parametrize("kappa", [1e4, 1e5])
+@pytest.mark.parametrize("seed", range(2))
+def test_gmres_refinement_converges_where_lu_refinement_does_not(kappa, seed):
+    A = random_matrix(N, kappa, seed)
+    b = rhs(N, seed)
+    lu = refine(A, b, method="lu")
+    assert not lu.converged and lu.status in ("stagnated", "diverged"), lu.message
+    gmres = refine(A, b, method="lu", solver="gmres")
+    assert gmres.status == "converged" and gmres.converged, gmres.message
+    # float32-level forward error (u = 2^-24); the float64 reference is good to ~kappa 1e-16
+    assert gmres.forward_errors[-1] <= 2 * FLOAT32.unit_roundoff
+    assert gmres.backward_errors[-1] <= FLOAT32.unit_roundoff
+    assert lu.forward_errors.min() > 1e3 * gmres.forward_errors[-1]
+    assert FLOAT32.is_representable(gmres.x).all()
+    # one GMRES solve per refinement step, each well short of n: the preconditioner works
+    assert len(gmres.gmres_iterations) == gmres.iterations == gmres.corrections.size
+    assert 0 < max(gmres.gmres_iterations) < N // 2
+    assert lu.gmres_iterations == ()
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(1, 16), kappa=st.floats(1.0, 1e4), seed=st.integers(0, 2**32 - 1))
+def test_gmres_refinement_converges_with_at_most_n_iterations_per_step(n, kappa, seed):
+    A = random_matrix(n, kappa, seed)
+    result = refine(A, rhs(n, seed), method="lu", solver="gmres")
+    assert result.converged, result.message
+    assert result.forward_errors[-1] <= 2 * FLOAT32.unit_roundoff
+    assert all(0 <= k <= n for k in result.gmres_iterations)
+
+
+def test_gmres_refinement_with_cholesky_factors():
+    A = random_spd(N, 1e4, rng=3)  # at 1e5 Cholesky breaks down in float16 ("auto" takes LU)
+    b = rhs(N, 3)
+    assert not refine(A, b).converged
+    result = refine(A, b, solver="gmres")
+    assert result.factorization.method == "cholesky"
+    assert result.converged and result.forward_errors[-1] <= 2 * FLOAT32.unit_roundoff
+
+
+def test_gmres_refinement_reports_a_useless_preconditioner():
+    # kappa 1e10: the float16 factors carry no information about A; GMRES needs about n
+    # iterations, so with a budget of n/2 it misses its tolerance and the run says so
+    A = random_matrix(N, 1e10, 0)
+    result = refine(A, rhs(N, 0), method="lu", solver="gmres", gmres_maxiter=N // 2)
+    assert result.status == "stagnated" and not result.converged
+    assert "GMRES missed its tolerance in 20 iterations" in result.message
+    assert "kappa(A) u_f" in result.message
+    assert result.gmres_iterations == (N // 2,)
+    assert result.iterations == 0 and result.forward_errors.size == 1
+
+
+def test_gmres_without_restart_solves_exactly_on_tiny_systems():
+    # n = 2: GMRES finds d in the 2-dimensional Krylov space, whatever the factors
+    A = np.array([[4.0, 1.0], [1.0, 3.0]])
+    x = np.array([1.0, -2.0])
+    result = refine(A, A @ x, solver="gmres", x_true=x)
+    assert result.converged and result.forward_errors[-1] == 0.0
+    assert all(k <= 2 for k in result.gmres_iterations)  # 0 once the residual is exactly 0
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"solver": "lu"}, ValueError, "solver must be one of"),
+    ({"solver": None}, (TypeError, ValueError), "solver"),
+    ({"solver": "gmres", "gmres_maxiter": 0}, ValueError, "gmres_maxiter"),
+    ({"solver": "gmres", "gmres_maxiter": 2.5}, TypeError, "gmres_maxiter"),
+])
+def test_bad_solver_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        refine(np.eye(2), np.ones(2), **kwargs)
