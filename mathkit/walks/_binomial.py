@@ -253,16 +253,23 @@ def logpmf_dd(n: int, p: float, x):
     hi[lower], lo[lower] = _log_power(p, nf, of_q=True)  # q^n
     hi[upper], lo[upper] = _log_power(p, nf, of_q=False)  # p^n
     if inner.any():
-        xi = x[inner]
-        yi = nf - xi
-        d = deviation(xi, mean_p)
-        first = bd0(xi, mean_p, d)
-        second = bd0(yi, mean_q, (-d[0], -d[1]))
-        small = (stirlerr(nf) - stirlerr(xi) - stirlerr(yi)) + (
-            0.5 * np.log(nf / xi / yi) - LOG_SQRT_2PI)
-        total = _dd_add((-first[0], -first[1]), (-second[0], -second[1]))
-        hi[inner], lo[inner] = _dd_add(total, (small, np.zeros_like(small)))
+        hi[inner], lo[inner] = interior_logpmf_dd(nf, x[inner], mean_p, mean_q)
     return hi, lo
+
+
+def interior_logpmf_dd(n, x, mean_p, mean_q):
+    """Loader's ``log P(K = x)`` as ``(hi, lo)`` for ``0 < x < n``.
+
+    ``(mean_p, mean_q)`` is :func:`binomial_means` of ``(n, p)``; ``n`` is a
+    float, or an array like ``x`` (first-passage laws vary it).
+    """
+    y = n - x
+    d = deviation(x, mean_p)
+    first = bd0(x, mean_p, d)
+    second = bd0(y, mean_q, (-d[0], -d[1]))
+    small = (stirlerr(n) - stirlerr(x) - stirlerr(y)) + (0.5 * np.log(n / x / y) - LOG_SQRT_2PI)
+    total = _dd_add((-first[0], -first[1]), (-second[0], -second[1]))
+    return _dd_add(total, (small, np.zeros_like(small)))
 
 
 def _log_power(p: float, n: float, of_q: bool):

@@ -651,16 +651,9 @@ def _binomial_logpmf(n: np.ndarray, p: float, x: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(~inner).tolist():  # x = 0 or n: a power, done as the scalar does
         out[i] = _binomial.logpmf(int(n[i]), p, np.float64(x[i]))
     if inner.any():
-        nf, xi = n[inner], x[inner]
-        yi = nf - xi
+        nf = n[inner]
         mean_p, mean_q = _binomial.binomial_means(nf, p)
-        d = _binomial.deviation(xi, mean_p)
-        first = _binomial.bd0(xi, mean_p, d)
-        second = _binomial.bd0(yi, mean_q, (-d[0], -d[1]))
-        small = ((_binomial.stirlerr(nf) - _binomial.stirlerr(xi) - _binomial.stirlerr(yi))
-                 + (0.5 * np.log(nf / xi / yi) - _binomial.LOG_SQRT_2PI))
-        total = _binomial._dd_add((-first[0], -first[1]), (-second[0], -second[1]))
-        hi, lo = _binomial._dd_add(total, (small, np.zeros_like(small)))
+        hi, lo = _binomial.interior_logpmf_dd(nf, x[inner], mean_p, mean_q)
         out[inner] = hi + lo
     return out
 
