@@ -266,29 +266,50 @@ def _earliest(current, t, k):
     return np.int64(min(np.uint64(current), np.uint64(candidate)))
 
 
+#: What the byte kernel can be compiled to watch, besides the position.
+NEEDS = frozenset({"extremes", "first_passage", "first_return", "returns", "time_positive",
+                   "last_zero"})
+
+
 @functools.cache
-def _byte_step(extremes: bool, zero: bool, passage: bool):
-    """Eight steps (one byte) from :data:`BYTE_TABLE`, for the statistics asked for.
+def _byte_step(needs: frozenset):
+    """Eight steps (one byte) from :data:`BYTE_TABLE`, for ``needs`` (a subset of :data:`NEEDS`).
 
     The flags are compile-time constants of the closure, so the work of the
-    statistics not asked for is left out of the compiled loop.
+    statistics not asked for is left out of the compiled loop (each one costs
+    a few vector operations per byte: returns alone runs ~1.4x faster than
+    all four zero statistics).
     """
+    extremes, passage = "extremes" in needs, "first_passage" in needs
+    returns_, positive_ = "returns" in needs, "time_positive" in needs
+    last_zero_, first_return_ = "last_zero" in needs, "first_return" in needs
+    # First passage alone reads only the shifted walk's entry: the position
+    # moves by popcount, and the lookup near 0 is left out.
+    near_zero = bool(needs - {"first_passage"})
+
     @numba.njit(inline="always")
     def step(byte, t, level, s, hi, lo, passage_time, first_return, returns, positive,
              last_zero):
-        near = _byte_entry(s, byte)
+        near = _byte_entry(s, byte) if near_zero else np.int64(0)
         if extremes:
             hi = max(hi, s + ((near >> 21) & 31) - BYTE)
             lo = min(lo, s + ((near >> 26) & 31) - BYTE)
-        if zero:
+        if returns_:
             returns += near & 15
+        if positive_:
             positive += (near >> 12) & 15
+        if last_zero_:
             last = (near >> 8) & 15
-            last_zero = max(last_zero, (t + last) & -np.int64(last != 0))
+            if last != 0:  # a select on SIMD lanes
+                last_zero = t + last
+        if first_return_:
             first_return = _earliest(first_return, t, (near >> 4) & 15)
         if passage:
             passage_time = _earliest(passage_time, t, (_byte_entry(s - level, byte) >> 4) & 15)
-        s += ((near >> 16) & 31) - BYTE
+        if near_zero:
+            s += ((near >> 16) & 31) - BYTE
+        else:
+            s += 2 * popcount32(byte) - BYTE
         return s, hi, lo, passage_time, first_return, returns, positive, last_zero
 
     return step
@@ -307,34 +328,34 @@ def _wants(wanted):
 
 
 @functools.cache
-def path_kernel(extremes: bool, zero: bool, passage: bool):
+def path_kernel(needs: frozenset):
     """The symmetric walk's path kernel for one set of needs (compiled once per set).
 
-    ``extremes``: maximum, minimum or range asked for; ``zero``: first
-    return, returns, time positive or last zero; ``passage``: first passage.
-    The kernel is ``kernel(k0, k1, first, n_walks, n_steps, level, wanted)``
-    and returns the statistics ``wanted`` (column indices), shape
-    (n_walks, len(wanted)).
+    ``needs`` is a subset of :data:`NEEDS`: ``"extremes"`` for maximum,
+    minimum or range, and each of the other statistics by name. The kernel
+    is ``kernel(k0, k1, first, n_walks, n_steps, level, wanted)`` and returns
+    the statistics ``wanted`` (column indices), shape (n_walks, len(wanted)).
 
     For each full block, the lane loop (fixed trip count, no branch, state in
     small arrays indexed by lane) runs 4 bytes of each of the 16 walks per
-    word on SIMD lanes, table lookups as gathers. The partial last block goes
-    walk by walk. A group asked only for first times stops after the first
+    word on SIMD lanes, table lookups as gathers. The partial last block
+    does the same for its whole words; only its last bytes and steps go walk
+    by walk. A group asked only for first times stops after the first
     block at whose end all its walks have them; once at most
     :data:`STRAGGLERS` walks are left, they go on one by one, each stopping
     at its own first time (a group would otherwise run as long as its
     slowest walk).
     """
-    step = _byte_step(extremes, zero, passage)
+    step = _byte_step(needs)
 
-    @numba.njit(inline="always")
-    def lane_bytes(words, lane, block, n_steps, level, state):
-        """One walk's steps of ``block``: whole bytes, then single steps if it is the last."""
+    @numba.njit
+    def lane_bytes(words, lane, block, first_byte, n_steps, level, state):
+        """One walk's steps of ``block`` from byte ``first_byte``: bytes, then single steps."""
         s, hi, lo, passage_time = state[0, lane], state[1, lane], state[2, lane], state[3, lane]
         first_return, returns, positive, last_zero = (state[4, lane], state[5, lane],
                                                       state[6, lane], state[7, lane])
-        t = 128 * block
-        for index in range(min(16, (n_steps - t) // BYTE)):
+        t = 128 * block + BYTE * first_byte
+        for index in range(first_byte, first_byte + min(16 - first_byte, (n_steps - t) // BYTE)):
             byte = (words[index // 4, lane] >> np.uint64(8 * (index % 4))) & np.uint64(0xFF)
             s, hi, lo, passage_time, first_return, returns, positive, last_zero = step(
                 byte, t, level, s, hi, lo, passage_time, first_return, returns, positive,
@@ -371,7 +392,7 @@ def path_kernel(extremes: bool, zero: bool, passage: bool):
             state[4, lane], state[5, lane], state[6, lane], state[7, lane] = (
                 first_return, returns, positive, last_zero)
 
-    @numba.njit(inline="always")
+    @numba.njit
     def straggle(k0, k1, base, lanes, start, n_steps, level, words, state, wants_passage,
                  wants_return):
         """Walks of the group without their first times yet, one by one from ``start``."""
@@ -381,7 +402,7 @@ def path_kernel(extremes: bool, zero: bool, passage: bool):
                     break
                 w = random_words(k0, k1, np.uint64(base + lane), block)
                 words[0, lane], words[1, lane], words[2, lane], words[3, lane] = w
-                lane_bytes(words, lane, block, n_steps, level, state)
+                lane_bytes(words, lane, block, 0, n_steps, level, state)
 
     @numba.njit(parallel=True)
     def kernel(k0, k1, first, n_walks, n_steps, level, wanted):
@@ -408,8 +429,11 @@ def path_kernel(extremes: bool, zero: bool, passage: bool):
                     break
             if not finished and n_steps > 128 * full:
                 _philox_lanes(k0, k1, base, full, words)
+                whole_words = (n_steps - 128 * full) // 32
+                for word in range(whole_words):
+                    lane_word(words, word, full, level, state)
                 for lane in range(lanes):
-                    lane_bytes(words, lane, full, n_steps, level, state)
+                    lane_bytes(words, lane, full, 4 * whole_words, n_steps, level, state)
             every = np.empty(9, dtype=np.int64)
             for lane in range(lanes):
                 _store(every, state[0, lane], state[1, lane], state[2, lane], state[3, lane],
@@ -421,7 +445,7 @@ def path_kernel(extremes: bool, zero: bool, passage: bool):
     return kernel
 
 
-@numba.njit(inline="always")
+@numba.njit
 def _left(state, lanes, wants_passage, wants_return):
     """How many of the first ``lanes`` walks still lack a first time asked for."""
     left = 0

@@ -54,7 +54,6 @@ STATISTICS = (
 _CENSORED = -1
 _MAY_CENSOR = ("first_passage", "first_return")
 _EXTREMES = {"endpoint", "maximum", "minimum", "range"}
-_ZERO = {"first_return", "returns", "time_positive", "last_zero"}
 #: Steps per chunk of the numpy reference: a multiple of 128 (one block of bits).
 _CHUNK_STEPS = 4096
 #: Walk-steps held in memory at once by the numpy reference.
@@ -531,8 +530,9 @@ def _run_numba(law, key, first, n_walks, n_steps, level, statistics) -> np.ndarr
         return _numba.extremes_bits(k0, k1, first, n_walks, n_steps,
                                     *_numba.extremes_tables(), wanted)
     if law.symmetric_simple:
-        kernel = _numba.path_kernel(bool(set(statistics) & _EXTREMES - {"endpoint"}),
-                                    bool(set(statistics) & _ZERO), "first_passage" in statistics)
+        kernel = _numba.path_kernel(frozenset(
+            "extremes" if name in _EXTREMES else name for name in statistics
+            if name != "endpoint"))
         return kernel(k0, k1, first, n_walks, n_steps, level, wanted)
     return _numba.path_statistics_uniform(law.steps, law.cdf, k0, k1, first, n_walks, n_steps,
                                           level, wanted)

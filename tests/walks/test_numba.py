@@ -15,12 +15,13 @@ from mathkit.walks import _numba as kernels
 simulate_module = importlib.import_module("mathkit.walks.simulate")
 WALK = SimpleWalk(0.5)
 # Statistic sets that reach each kernel: extremes (16-step tables), and the
-# byte-table kernel compiled for each combination of extremes / zero / passage.
+# byte-table kernel, compiled per set of needs, with every need in several sets.
 SELECTIONS = [
     ("maximum",), ("minimum", "range"), ("endpoint", "maximum"),
     ("first_passage",), ("first_return",), ("first_passage", "first_return"),
     ("returns", "time_positive", "last_zero"), ("maximum", "first_passage"),
-    ("endpoint", "minimum", "returns", "first_passage"),
+    ("endpoint", "minimum", "returns", "first_passage"), ("last_zero", "first_return"),
+    ("time_positive", "maximum"),
 ]
 
 
@@ -68,7 +69,7 @@ def test_popcount_counts_set_bits(word):
 
 
 @pytest.mark.parametrize("statistics", SELECTIONS, ids="+".join)
-@pytest.mark.parametrize("n_steps", [0, 1, 8, 15, 16, 127, 128, 129, 263])
+@pytest.mark.parametrize("n_steps", [0, 1, 8, 15, 16, 127, 128, 129, 167, 263, 1000])
 def test_each_kernel_equals_numpy(statistics, n_steps):
     options = {"level": 3, "rng": 5, "per_walk": True}
     expected = simulate(WALK, n_steps, 100, statistics, backend="numpy", **options).per_walk
