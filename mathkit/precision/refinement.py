@@ -384,6 +384,17 @@ class RefinementResult:
         ``||d_i||_inf / ||x_(i+1)||_inf`` of each step.
     factorization : Factorization
     message : str
+    condition : float
+        Skeel's condition number ``cond(A) = || |A^-1| |A| ||_inf``, from
+        :func:`numpy.linalg.inv` in float64 (only its order of magnitude is
+        meaningful once it nears ``10^16``; ``inf`` if float64 finds ``A``
+        singular). It is at most ``kappa_inf(A)`` and is not fooled by
+        badly scaled rows.
+    limiting_accuracy : float
+        ``u + cond(A) u_r``: the forward error refinement can reach at best
+        with these precisions (Carson and Higham 2018, §3, without their
+        dimension factor ``4n``, rarely attained). Where it exceeds ``10 u``
+        the message says that ``x`` is accurate only to about it.
     gmres_iterations : tuple of int
         GMRES iterations of each refinement step (``solver="gmres"``; empty
         for the direct solver).
@@ -398,6 +409,8 @@ class RefinementResult:
     corrections: np.ndarray
     factorization: Factorization
     message: str
+    condition: float
+    limiting_accuracy: float
     gmres_iterations: tuple[int, ...] = ()
 
 
@@ -406,10 +419,14 @@ def _norm(v: np.ndarray) -> float:
 
 
 class _History:
-    """Forward and backward errors of each iterate, in float64."""
+    """Forward and backward errors of each iterate, in float64, and the limit they can reach."""
 
-    def __init__(self, A: np.ndarray, b: np.ndarray, reference: np.ndarray):
+    def __init__(self, A: np.ndarray, b: np.ndarray, reference: np.ndarray, working: Format,
+                 residual: Format):
         self.A, self.b, self.reference = A, b, reference
+        self.working = working
+        self.condition = _skeel_condition(A)
+        self.limiting_accuracy = working.unit_roundoff + self.condition * residual.unit_roundoff
         self.norm_A = float(np.abs(A).sum(axis=1).max())
         self.norm_reference = _norm(reference)
         self.forward: list[float] = []
@@ -427,6 +444,17 @@ class _History:
         denominator = self.norm_A * _norm(x) + _norm(self.b)
         residual = _norm(self.b - self.A @ x)
         self.backward.append(residual / denominator if denominator > 0 else 0.0)
+
+
+def _skeel_condition(A: np.ndarray) -> float:
+    """``|| |A^-1| |A| ||_inf`` in float64; ``inf`` where float64 finds ``A`` singular."""
+    try:
+        inverse = np.linalg.inv(A)
+    except np.linalg.LinAlgError:
+        return math.inf
+    with np.errstate(over="ignore", invalid="ignore"):
+        condition = float((np.abs(inverse) @ np.abs(A)).sum(axis=1).max())
+    return condition if math.isfinite(condition) else math.inf
 
 
 def _choose_method(method: str, A: np.ndarray) -> str:
@@ -559,7 +587,13 @@ def refine(A, b, factor=FLOAT16, working=FLOAT32, residual=FLOAT64, maxiter: int
     iterations the run ends "stagnated" and says so: the factors no longer
     precondition ``A``. The iteration counts are in ``gmres_iterations``; with
     ``gmres_maxiter = n`` GMRES is in exact arithmetic a direct solver, so
-    counts near ``n`` mean that the preconditioner did little.
+    counts near ``n`` mean that the preconditioner did little, and a run
+    can "converge" even at ``kappa ~ 10^16``, to its limiting accuracy.
+
+    Whatever the solver, no refinement gets below about
+    ``u + cond(A) u_r``, which the result holds as ``limiting_accuracy``
+    (with Skeel's ``cond(A) <= kappa_inf(A)`` as ``condition``); where that
+    exceeds ``10 u`` the message says how accurate ``x`` can be.
 
     Examples
     --------
@@ -595,7 +629,7 @@ def refine(A, b, factor=FLOAT16, working=FLOAT32, residual=FLOAT64, maxiter: int
     factors = factorize(matrix, factor, chosen, scale)
     if method == "auto" and factors.status == "breakdown":
         factors = factorize(matrix, factor, "lu", scale)
-    history = _History(matrix, vector, reference)
+    history = _History(matrix, vector, reference, working, residual)
     if not factors.ok:
         return _finish(np.full(vector.size, np.nan), factors.status, 0, history, factors,
                        factors.message)
@@ -698,8 +732,16 @@ def _correction(correct, r, history):
 
 
 def _finish(x, status, iterations, history, factors, message) -> RefinementResult:
+    limit = history.limiting_accuracy
+    if limit > 10 * history.working.unit_roundoff:
+        reach = ("x may have no correct digit" if limit >= 1 else
+                 f"x is accurate to about {limit:.2g}, not to the working precision's "
+                 f"{history.working.unit_roundoff:.2g}")
+        message += (f"; note: cond(A) = {history.condition:.2g}, so with residuals in the "
+                    f"residual precision {reach}")
     return RefinementResult(
         x=x, status=status, converged=status == "converged", iterations=iterations,
         forward_errors=np.array(history.forward), backward_errors=np.array(history.backward),
         corrections=np.array(history.corrections), factorization=factors, message=message,
+        condition=history.condition, limiting_accuracy=history.limiting_accuracy,
         gmres_iterations=tuple(history.inner))

@@ -2,6 +2,7 @@
 
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -413,3 +414,51 @@ def test_gmres_without_restart_solves_exactly_on_tiny_systems():
 def test_bad_solver_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         refine(np.eye(2), np.ones(2), **kwargs)
+
+
+# ------------------------------------------------------------------ the limiting accuracy
+
+
+def exact_forward_error(A: np.ndarray, b: np.ndarray, x: np.ndarray) -> float:
+    """``||x - A^-1 b||_inf / ||A^-1 b||_inf`` with ``A^-1 b`` solved in 60-digit mpmath."""
+    with mpmath.workdps(60):
+        exact = mpmath.lu_solve(mpmath.matrix(A.tolist()), mpmath.matrix(b.tolist()))
+        error = max(abs(mpmath.mpf(float(v)) - e) for v, e in zip(x, exact, strict=True))
+        return float(error / max(abs(e) for e in exact))
+
+
+def test_skeel_condition_ignores_bad_row_scaling():
+    A = np.diag([1.0, 2.0**-20])  # kappa_inf = 2^20, but each row is solved exactly
+    result = refine(A, np.ones(2), x_true=np.array([1.0, 2.0**20]))
+    assert result.condition == 1.0
+    assert result.limiting_accuracy == FLOAT32.unit_roundoff + FLOAT64.unit_roundoff
+    assert result.converged and "note" not in result.message
+
+
+@pytest.mark.parametrize("kappa", [1e14, 1e16])
+def test_gmres_refinement_at_huge_kappa_states_its_limiting_accuracy(kappa):
+    # unrestarted GMRES with n iterations is a direct solver: the run "converges", but only
+    # to about cond(A) u_r, far from float32's u, and the result says so
+    A, b = random_matrix(N, kappa, 1), rhs(N, 1)
+    result = refine(A, b, solver="gmres")
+    true_error = exact_forward_error(A, b, result.x)
+    assert result.converged
+    assert 0.1 * kappa <= result.condition <= 10 * kappa
+    assert true_error <= result.limiting_accuracy <= 1000 * true_error  # 20x-160x here
+    assert true_error > 100 * FLOAT32.unit_roundoff
+    assert "note: cond(A)" in result.message
+    assert ("no correct digit" in result.message) == (result.limiting_accuracy >= 1)
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(1, 10), log_kappa=st.floats(0.0, 16.0), seed=st.integers(0, 2**32 - 1),
+       solver=st.sampled_from(["direct", "gmres"]))
+def test_converged_runs_are_within_the_limiting_accuracy_bound(n, log_kappa, seed, solver):
+    # Carson and Higham (2018), section 3: forward error <= u + 4 n cond(A, x) u_r, to
+    # first order; cond(A, x) <= cond(A), which the result holds
+    A, b = random_matrix(n, 10.0**log_kappa, seed), rhs(n, seed)
+    result = refine(A, b, solver=solver)
+    assume(result.converged)
+    bound = FLOAT32.unit_roundoff + 4 * n * result.condition * FLOAT64.unit_roundoff
+    assert exact_forward_error(A, b, result.x) <= bound
+    assert result.limiting_accuracy <= bound
