@@ -71,7 +71,36 @@ MAX_EXACT_STEPS = 5_000
 _LINEAR_FLOOR = 1e-250
 
 
-class MaximumLaw(TabulatedLaw):
+class _StatisticLaw(TabulatedLaw):
+    """A :class:`TabulatedLaw` of a statistic of the first ``n`` steps of a walk.
+
+    Keeps the float ``logpmf`` computed in log space where one is given, so
+    it stays accurate where the pmf underflows.
+    """
+
+    def __init__(self, walk, n: int, probabilities, span: int = 1, log_probabilities=None):
+        self._walk = walk
+        self._n = int(n)
+        self._logs = log_probabilities
+        super().__init__(0, probabilities, span=span)
+
+    @property
+    def n(self) -> int:
+        """Number of steps."""
+        return self._n
+
+    @property
+    def walk(self):
+        """The walk."""
+        return self._walk
+
+    def _logpmf_points(self, k):
+        if self._logs is None:
+            return super()._logpmf_points(k)
+        return self._logs[self._index(k)]
+
+
+class MaximumLaw(_StatisticLaw):
     """Law of ``M_n = max(S_0, ..., S_n)`` of a simple walk, on ``0..n``.
 
     A :class:`TabulatedLaw` (exact entries for exact ``p``) that also keeps
@@ -88,28 +117,10 @@ class MaximumLaw(TabulatedLaw):
     """
 
     def __init__(self, walk, n: int, probabilities, log_probabilities=None):
-        self._walk = walk
-        self._n = int(n)
-        self._logs = log_probabilities
-        super().__init__(0, probabilities)
+        super().__init__(walk, n, probabilities, log_probabilities=log_probabilities)
 
     def __repr__(self):
         return f"MaximumLaw({self._walk!r}, n={self._n})"
-
-    @property
-    def n(self) -> int:
-        """Number of steps."""
-        return self._n
-
-    @property
-    def walk(self):
-        """The walk."""
-        return self._walk
-
-    def _logpmf_points(self, k):
-        if self._logs is None:
-            return super()._logpmf_points(k)
-        return self._logs[self._index(k)]
 
 
 def _log_add(a: float, b: float) -> float:
@@ -270,7 +281,7 @@ MAX_PATH_STEPS = 10**6
 MAX_EXACT_PATH_STEPS = 2_000
 
 
-class PathLaw(TabulatedLaw):
+class PathLaw(_StatisticLaw):
     """The law of a statistic of the first ``n`` steps of a simple walk, on a finite lattice.
 
     A :class:`TabulatedLaw` (exact entries for exact ``p``) that also keeps the
@@ -289,35 +300,17 @@ class PathLaw(TabulatedLaw):
 
     def __init__(self, walk, n: int, statistic: str, probabilities, span: int = 1,
                  log_probabilities=None):
-        self._walk = walk
-        self._n = int(n)
         self._statistic = statistic
-        self._logs = log_probabilities
         self._log_tails = None
-        super().__init__(0, probabilities, span=span)
+        super().__init__(walk, n, probabilities, span, log_probabilities)
 
     def __repr__(self):
         return f"PathLaw({self._walk!r}.{self._statistic}({self._n}))"
 
     @property
-    def n(self) -> int:
-        """Number of steps."""
-        return self._n
-
-    @property
-    def walk(self):
-        """The walk."""
-        return self._walk
-
-    @property
     def statistic(self) -> str:
         """The statistic: ``"last_zero"``, ``"time_positive"`` or ``"returns"``."""
         return self._statistic
-
-    def _logpmf_points(self, k):
-        if self._logs is None:
-            return super()._logpmf_points(k)
-        return self._logs[self._index(k)]
 
     def _log_cdf_sf_points(self, k):
         """Tails summed in log space, so ``logcdf`` and ``logsf`` hold where they underflow."""
