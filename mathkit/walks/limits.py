@@ -294,8 +294,9 @@ def return_asymptotic(n, p=0.5):
 
     p = float(check_probability(p, "p"))
     n = np.asarray(n, dtype=np.float64)
-    if (n < 1).any():
-        msg = f"n must be at least 1, got {n.min()}"
+    wrong = ~(np.isfinite(n) & (n >= 1) & (n == np.floor(n)))
+    if wrong.any():
+        msg = f"n must be integers >= 1, got {n[wrong].flat[0]}"
         raise ValueError(msg)
     with np.errstate(divide="ignore"):
         return np.exp(n * np.log(4 * p * (1 - p)) - 0.5 * np.log(np.pi * n))[()]
