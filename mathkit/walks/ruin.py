@@ -49,6 +49,13 @@ MAX_DEFAULT_STEPS = 200_000
 MAX_DEFAULT_EXACT_STEPS = 4_000
 #: Largest time the dynamic programme runs to.
 MAX_STEPS = 10**7
+#: Site-steps (``target`` sites moved one step) the default table may cost: float ``p``
+#: and exact ``p`` (big-integer numerators); each about 2 s on one core.
+DEFAULT_WORK, DEFAULT_EXACT_WORK = 4 * 10**8, 4 * 10**6
+#: Site-steps any one request may cost (each about 2 minutes), float and exact ``p``.
+MAX_WORK, MAX_EXACT_WORK = 2 * 10**10, 2 * 10**8
+#: Largest ``target`` of the duration law (its chain holds one probability per site).
+MAX_DURATION_TARGET = 10**7
 
 
 @dataclass(frozen=True)
@@ -176,8 +183,11 @@ class Ruin:
         ----------
         n_max : int, optional
             Last time of the default ``table()``; by default the first ``n``
-            with ``P(T > n) < 1e-15`` (capped at :data:`MAX_DEFAULT_STEPS`, or
-            :data:`MAX_DEFAULT_EXACT_STEPS` for exact ``p``).
+            with ``P(T > n) < 1e-15``, capped at :data:`MAX_DEFAULT_STEPS` (or
+            :data:`MAX_DEFAULT_EXACT_STEPS` for exact ``p``) and at
+            :data:`DEFAULT_WORK` (:data:`DEFAULT_EXACT_WORK`) divided by
+            ``target``, as each step costs ``target`` updates; ``tail_mass``
+            says what the cap left out.
 
         Returns
         -------
@@ -187,6 +197,8 @@ class Ruin:
         ------
         TypeError
             If ``p`` is symbolic (use :meth:`duration_pgf`).
+        ValueError
+            If ``target`` exceeds :data:`MAX_DURATION_TARGET`.
 
         Examples
         --------
@@ -367,6 +379,10 @@ class DurationLaw(IntegerLaw):
             msg = ("duration needs a numeric p (float, Fraction or sympy Rational), got the "
                    f"symbolic p = {game.walk.p}; use duration_pgf() for symbolic p")
             raise TypeError(msg)
+        if game.target > MAX_DURATION_TARGET:
+            msg = (f"duration needs target <= {MAX_DURATION_TARGET:,} (its dynamic programme "
+                   f"holds one probability per site), got {game.target:,}")
+            raise ValueError(msg)
         self._game = game
         self._exact = kind != "float"
         self._sympy = kind == "sympy"
@@ -379,10 +395,10 @@ class DurationLaw(IntegerLaw):
         self._upper = self._lower if deterministic else math.inf
         self._span = 2 if n % 2 == 0 and not deterministic else 1
         zero = Fraction(0) if self._exact else 0.0
-        state = [zero] * (n + 1)
-        if not never_moves:
-            state[a] = zero + 1
-        self._state = state if self._exact else np.array(state, dtype=np.float64)
+        state = np.zeros(n + 1, dtype=object if self._exact else np.float64)
+        state[a] = 0 if never_moves else 1
+        # exact: integer numerators of P(at i, not absorbed) over the common scale s^t
+        self._state = (state, 1) if self._exact else state
         self._pmf = [zero + 1] if never_moves else [zero]  # P(T = t), t = 0, 1, ...
         self._survival = [zero] if never_moves else [zero + 1]  # P(T > t)
         self._n_max = self._default_n_max() if n_max is None else self._check_n_max(n_max)
@@ -462,7 +478,9 @@ class DurationLaw(IntegerLaw):
         return check_nonnegative_integer(n_max, "n_max")
 
     def _default_n_max(self) -> int:
-        cap = MAX_DEFAULT_EXACT_STEPS if self._exact else MAX_DEFAULT_STEPS
+        steps, work = ((MAX_DEFAULT_EXACT_STEPS, DEFAULT_EXACT_WORK) if self._exact
+                       else (MAX_DEFAULT_STEPS, DEFAULT_WORK))
+        cap = min(steps, work // max(self._game.target, 1))
         t = 0
         while t < cap and self._survival[-1] >= TAIL_TOLERANCE:
             t = min(cap, max(64, 2 * t))
@@ -475,23 +493,49 @@ class DurationLaw(IntegerLaw):
         if time >= MAX_STEPS:
             msg = f"the duration law is computed up to time {MAX_STEPS}; asked for {time}"
             raise ValueError(msg)
+        steps = time + 1 - len(self._pmf)
+        limit = MAX_EXACT_WORK if self._exact else MAX_WORK
+        if steps * self._game.target > limit:
+            msg = (f"the duration law up to time {time} needs {steps:,} more steps of "
+                   f"{self._game.target:,} sites, more than the {limit:.0e} site-steps one "
+                   "request may take")
+            raise ValueError(msg)
+        if steps > 0:
+            grow = self._grow_exact if self._exact else self._grow_float
+            grow(steps)
+
+    def _grow_exact(self, steps: int) -> None:
+        """Exact steps on integer numerators over ``s^t`` (``p = r/s``): no gcd inside the loop."""
+        r, s = self._p.numerator, self._p.denominator
+        n = self._game.target
+        numerators, scale = self._state
+        inside = np.zeros(n + 1, dtype=object)
+        for _ in range(steps):
+            absorbed = (s - r) * numerators[1] + r * numerators[n - 1]
+            inside[1:n] = r * numerators[0:n - 1] + (s - r) * numerators[2:n + 1]
+            numerators, inside = inside, numerators
+            scale *= s
+            self._pmf.append(Fraction(absorbed, scale))
+            self._survival.append(Fraction(sum(numerators[1:n].tolist()), scale))
+        self._state = (numerators, scale)
+
+    def _grow_float(self, steps: int) -> None:
+        """Float steps; ``P(T > t)`` is the sum of the mass inside (pairwise: ~eps log2 N).
+
+        The sum is capped by ``P(T > t - 1)``: rounding must not make the
+        survival grow (or exceed 1).
+        """
         p, q = self._p, 1 - self._p
         n = self._game.target
         state = self._state
-        while len(self._pmf) <= time:
-            if self._exact:
-                absorbed = q * state[1] + p * state[n - 1]
-                state = ([state[0] * 0] + [p * state[i - 1] + q * state[i + 1]
-                                           for i in range(1, n)] + [state[0] * 0])
-                inside = sum(state[1:n], Fraction(0))
-            else:
-                absorbed = q * state[1] + p * state[n - 1]
-                new = np.zeros_like(state)
-                new[1:n] = p * state[0:n - 1] + q * state[2:n + 1]
-                state = new
-                inside = math.fsum(state[1:n])
+        new = np.zeros_like(state)
+        for _ in range(steps):
+            absorbed = q * state[1] + p * state[n - 1]
+            np.multiply(state[0:n - 1], p, out=new[1:n])
+            new[1:n] += q * state[2:n + 1]
+            state, new = new, state
             self._pmf.append(absorbed)
-            self._survival.append(inside)
+            self._survival.append(min(self._survival[-1], float(state[1:n].sum())))
         self._state = state
 
     # -- numeric hooks --------------------------------------------------------------------------
@@ -503,14 +547,16 @@ class DurationLaw(IntegerLaw):
         return times
 
     def _pmf_points(self, k):
-        return np.asarray(self._pmf, dtype=np.float64)[self._times(k)]
+        times = self._times(k)  # grows the chain first
+        return np.asarray(self._pmf, dtype=np.float64)[times]
 
     def _logpmf_points(self, k):
         with np.errstate(divide="ignore"):
             return np.log(self._pmf_points(k))
 
     def _sf_points(self, k):
-        return np.asarray(self._survival, dtype=np.float64)[self._times(k)]
+        times = self._times(k)
+        return np.asarray(self._survival, dtype=np.float64)[times]
 
     def _cdf_points(self, k):
         return 1.0 - self._sf_points(k)

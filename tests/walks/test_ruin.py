@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mathkit.walks import SimpleWalk, Walk, sample_paths
+from mathkit.walks import ruin as ruin_module
 from mathkit.walks.ruin import Ruin
 
 exact_ps = st.fractions(min_value=Fraction(1, 20), max_value=Fraction(19, 20), max_denominator=20)
@@ -242,6 +243,43 @@ def test_bad_input():
         Ruin(Walk({-1: 0.5, 1: 0.5}), 1, 3)
     with pytest.raises(ValueError, match="n_max must be a non-negative integer"):
         walk.ruin(1, 3).duration(n_max=-2)
+
+
+def test_duration_refuses_games_too_large_for_its_chain(monkeypatch):
+    with pytest.raises(ValueError, match="duration needs target <= 10,000,000"):
+        SimpleWalk(0.5).ruin(3, 10**9).duration()
+    monkeypatch.setattr(ruin_module, "MAX_EXACT_WORK", 10_000)
+    law = SimpleWalk(Fraction(1, 2)).ruin(2, 100).duration(n_max=50)
+    assert law.pmf(50) > 0
+    with pytest.raises(ValueError, match="needs 102 more steps of 100 sites"):
+        law.pmf(152)
+
+
+def test_default_table_is_capped_by_work_and_says_what_it_left_out(monkeypatch):
+    monkeypatch.setattr(ruin_module, "DEFAULT_EXACT_WORK", 3000)
+    monkeypatch.setattr(ruin_module, "DEFAULT_WORK", 3000)
+    exact = SimpleWalk(Fraction(1, 2)).ruin(10, 30).duration()
+    numeric = SimpleWalk(0.5).ruin(10, 30).duration()
+    assert exact.n_max == numeric.n_max == 3000 // 30
+    # the mass still inside the chain after 100 steps, from Feller's spectral sum
+    inside = sum(math.cos(math.pi * v / 30) ** 100 * math.sin(math.pi * v / 3) / math.tan(
+        math.pi * v / 60) for v in range(1, 30, 2)) * 2 / 30
+    assert float(exact.tail_mass) == pytest.approx(inside, rel=1e-12)
+    assert numeric.tail_mass == pytest.approx(inside, rel=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(p=st.floats(0.05, 0.95), game=games(max_target=60))
+@example(p=0.5, game=(None, 5000, 10_000))
+def test_float_survival_never_grows_nor_exceeds_one(p, game):
+    # found: the rounded sum of the chain's mass drifts (at target 10^4 it gave
+    # P(T > 40000) = 1 + 1.6e-15); and with n_max given, pmf and sf indexed the chain
+    # before growing it (IndexError)
+    _, start, target = game
+    law = SimpleWalk(p).ruin(start, target).duration(n_max=300)
+    survival = law.sf(np.arange(301))
+    assert np.all(survival <= 1.0) and np.all(np.diff(survival) <= 0)
+    assert np.all(law.pmf(np.arange(301)) >= 0)
 
 
 def test_ruin_time_law_against_fellers_spectral_formula():
