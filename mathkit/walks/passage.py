@@ -304,7 +304,8 @@ class PassageTimeLaw(IntegerLaw):
 
         ``T_1``: ``(1 - sqrt(1 - 4pq z^2)) / (2 q z)``; ``T_r = `` its ``r``-th
         power (``p``, ``q`` swapped for ``r < 0``); ``T_0``: ``1 - sqrt(1 - 4pq z^2)``
-        (Feller 1968, ch. XI.3). Numeric ``z`` with ``|z| <= 1``, or sympy.
+        (Feller 1968, ch. XI.3). Numeric ``z`` within the radius of convergence
+        ``1 / (2 sqrt(pq))`` (a ``ValueError`` beyond), or sympy.
 
         Examples
         --------
@@ -328,26 +329,10 @@ class PassageTimeLaw(IntegerLaw):
             if down == 0:
                 return z ** abs(r)
             return ((1 - root) / (2 * down * z)) ** abs(r)
-        z = np.asarray(z)
-        if z.dtype.kind not in "biufc":
-            msg = f"z must be a number or an array of numbers, got dtype {z.dtype}"
-            raise TypeError(msg)
-        z = z.astype(np.complex128 if z.dtype.kind == "c" else np.float64)
-        root = np.sqrt(1 - 4 * p * q * z**2 + 0j)
-        if r == 0:
-            out = 1 - root
-        else:
-            down = q if r > 0 else p
-            if down == 0:
-                out = z ** abs(r) + 0j
-            else:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    # (1 - root) / (2 down z) = 2 up z / (1 + root): stable near z = 0
-                    up = p if r > 0 else q
-                    out = (2 * up * z / (1 + root)) ** abs(r)
-        if z.dtype.kind != "c":
-            out = out.real
-        return np.asarray(out)[()]
+        from mathkit.walks.pgf import first_passage_pgf, first_return_pgf
+
+        series = first_return_pgf(self._walk) if r == 0 else first_passage_pgf(self._walk, r)
+        return series._evaluate(z, "z")
 
     # -- terms ----------------------------------------------------------------------
 

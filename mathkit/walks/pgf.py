@@ -202,6 +202,24 @@ class GeneratingFunction:
     variable: object
 
     @property
+    def radius(self) -> float:
+        """Radius of convergence of the series: ``inf`` for the step and position laws.
+
+        ``1 / (2 sqrt(pq))`` for returns, first return and first passage
+        (Feller 1968, ch. XI.3), ``1 / (2 sqrt(pq) cos(pi / target))`` for the
+        ruin time (the largest eigenvalue of the chain inside, Feller ch. XIV.5).
+        """
+        if self.kind in ("step", "position") or _is_symbolic_walk(self.walk):
+            return math.inf
+        p, q = _float_pq(self)
+        rate = 2 * math.sqrt(p * q)
+        if self.kind == "ruin_time":
+            start, target, _ = self.parameters
+            # target 2 from 1 ends at time 1 (and cos(pi/2) would round to 6e-17, not 0)
+            rate *= math.cos(math.pi / target) if 0 < start < target and target > 2 else 0.0
+        return math.inf if rate == 0 else 1 / rate
+
+    @property
     def lowest_power(self) -> int:
         """The lowest power with a possibly non-zero coefficient."""
         if self.kind == "step":
@@ -216,23 +234,41 @@ class GeneratingFunction:
         return _EXPRESSIONS[self.kind](self)
 
     def __call__(self, s):
-        """Evaluate at numeric ``s`` (array_like, complex allowed; ``|s| <= 1``).
+        """Evaluate at numeric ``s`` (array_like, complex allowed) within :attr:`radius`.
 
         Returns numpy values; a sympy expression for a symbolic walk or a sympy ``s``.
+        On the circle of convergence a divergent series gives ``inf``.
+
+        Raises
+        ------
+        ValueError
+            If some ``|s|`` exceeds :attr:`radius`, where the series diverges
+            (the closed form would return its analytic continuation instead).
         """
         from mathkit.walks.steps import _is_sympy
 
         if _is_sympy(s) or _is_symbolic_walk(self.walk):
             return self.expression.subs(self.variable, s)
+        return self._evaluate(s, "s")
+
+    def _evaluate(self, s, name: str):
+        """Numeric evaluation; errors name the argument ``name``."""
         s = np.asarray(s)
         if s.dtype.kind not in "biufc":
-            msg = f"s must be a number or an array of numbers, got dtype {s.dtype}"
+            msg = f"{name} must be a number or an array of numbers, got dtype {s.dtype}"
             raise TypeError(msg)
         s = s.astype(np.complex128 if s.dtype.kind == "c" else np.float64)
         if np.isnan(s).any():
-            msg = "s must not be NaN, got nan"
+            msg = f"{name} must not be NaN, got nan"
             raise ValueError(msg)
-        value = _EVALUATORS[self.kind](self, s)
+        radius = self.radius
+        outside = np.abs(s) > radius * (1 + 1e-12)
+        if outside.any():
+            msg = (f"{name} must satisfy |{name}| <= {radius:.17g}, the radius of convergence "
+                   f"of this {self.kind} generating function, got {s[outside].flat[0]}")
+            raise ValueError(msg)
+        with np.errstate(divide="ignore", invalid="ignore"):  # poles on the circle: inf
+            value = _EVALUATORS[self.kind](self, s)
         if s.dtype.kind != "c":
             value = np.real(value)
         return np.asarray(value)[()]

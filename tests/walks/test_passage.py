@@ -245,3 +245,14 @@ def test_tiny_p_in_log_space(p, level):
 def _log_of(value: Fraction) -> float:
     shift = value.numerator.bit_length() - value.denominator.bit_length()
     return math.log(float(value / Fraction(2) ** shift)) + shift * math.log(2)
+
+
+def test_pgf_outside_the_radius_of_convergence_is_refused():
+    # fair walk: radius 1; the closed form at z = 2 gave 0.5, a continuation, not E[2^T]
+    with pytest.raises(ValueError, match=r"z must satisfy \|z\| <= 1, the radius"):
+        SimpleWalk(0.5).first_passage(1).pgf(2.0)
+    biased = SimpleWalk(0.3).first_return()
+    radius = 1 / (2 * math.sqrt(0.21))
+    assert biased.pgf(radius) == pytest.approx(1.0)  # 1 - sqrt(1 - 4pq R^2) = 1
+    with pytest.raises(ValueError, match="z must satisfy"):
+        biased.pgf(1.01 * radius)

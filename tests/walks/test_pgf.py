@@ -277,3 +277,43 @@ def test_bad_input():
         ruin_time_pgf(walk, 0, 0)
     with pytest.raises(ValueError, match="absorbed"):
         ruin_time_pgf(walk, 1, 3, absorbed="both")
+
+
+@settings(max_examples=30, deadline=None)
+@given(p=st.floats(0.01, 0.99), start=st.integers(1, 8), extra=st.integers(1, 8))
+@example(p=0.5, start=1, extra=1)
+def test_ruin_time_radius_is_the_inverse_spectral_radius_of_the_chain(p, start, extra):
+    target = start + extra
+    inside = np.diag(np.full(target - 2, p), -1) + np.diag(np.full(target - 2, 1 - p), 1)
+    spectral = max(abs(np.linalg.eigvals(inside))) if target > 2 else 0.0
+    radius = ruin_time_pgf(SimpleWalk(p), start, target).radius
+    assert radius == (np.inf if spectral < 1e-12 else pytest.approx(1 / spectral, rel=1e-9))
+
+
+@pytest.mark.parametrize("make", [return_pgf, first_return_pgf,
+                                  lambda w: first_passage_pgf(w, 2)])
+def test_series_radius_from_the_coefficients(make):
+    # Cauchy-Hadamard on the exact coefficients: c_(n+2) / c_n -> 4pq = 1 / radius^2
+    g = make(SimpleWalk(Fraction(3, 10)))
+    values = g.coefficients(402).values
+    even = 400 if values[400] else 401
+    assert float(values[even] / values[even - 2]) == pytest.approx(g.radius**-2, rel=1e-2)
+
+
+@pytest.mark.parametrize(("g", "s"), [
+    (first_passage_pgf(SimpleWalk(0.5), 1), 2.0),  # gave 0.5, the real part of a continuation
+    (first_return_pgf(SimpleWalk(0.3)), [0.5, 1.2]),
+    (return_pgf(SimpleWalk(0.5)), 1.0 + 1e-9),
+    (ruin_time_pgf(SimpleWalk(0.3), 2, 5), 1.4j),
+])
+def test_evaluation_outside_the_radius_is_refused(g, s):
+    with pytest.raises(ValueError, match=r"s must satisfy \|s\| <= .*radius of convergence"):
+        g(s)
+
+
+def test_evaluation_on_the_circle_of_convergence():
+    fair = SimpleWalk(0.5)
+    assert first_passage_pgf(fair, 1)(1.0) == 1.0 and first_passage_pgf(fair, 1)(-1.0) == -1.0
+    assert return_pgf(fair)(1.0) == np.inf  # recurrent: infinitely many returns expected
+    assert position_pgf(SimpleWalk(0.3), 3).radius == np.inf
+    assert position_pgf(SimpleWalk(0.3), 3)(5.0) == pytest.approx((0.3 * 5 + 0.7 / 5) ** 3)
