@@ -1339,7 +1339,8 @@ class PassageProbability:
     Attributes
     ----------
     value : float or complex
-        ``G_z(0, r) / G_z(0, 0)`` (``z = 1`` for the probability).
+        ``G_z(0, r) / G_z(0, 0)`` (``z = 1`` for the probability); a float
+        for real ``z``.
     error : float
         Estimated bound on ``|value - exact|`` from rounding in the roots and residues
         (0 where the value is exact).
@@ -1573,7 +1574,17 @@ def general_passage_probability(walk, r, z=1.0) -> PassageProbability:
     """
     level = check_level(r) if r != 0 else 0
     value = _check_unit_disk(z)
-    return _green_ratio(walk, level, value)
+    result = _green_ratio(walk, level, value)
+    return _as_real(result) if value.imag == 0 else result
+
+
+def _as_real(result: PassageProbability) -> PassageProbability:
+    """Real values for a real ``z``: the roots' imaginary rounding goes into the error."""
+    def real(v):
+        return float(np.real(v))
+
+    return PassageProbability(real(result.value), real(result.error + abs(np.imag(result.value))),
+                              real(result.green_level), real(result.green_origin))
 
 
 def _check_unit_disk(z) -> complex:
