@@ -772,7 +772,7 @@ def coefficients(pgf, n_terms, variable=None, method: str = "auto") -> SeriesCoe
     >>> coefficients(return_pgf(SimpleWalk(p)), 5).values[4]
     6*p**2*(1 - p)**2
     >>> c = coefficients(first_passage_pgf(SimpleWalk(0.5), 1), 4)
-    >>> c.method, [round(abs(float(v)), 12) for v in c.values]
+    >>> c.method, [round(float(v), 12) for v in c.values]
     ('fft', [0.0, 0.5, 0.0, 0.125])
     """
     from mathkit._validate import check_one_of
@@ -983,5 +983,32 @@ def _fft_coefficients(g, n_terms: int) -> SeriesCoefficients:
     values = g(points) * points ** (-low)
     series = np.fft.fft(values) / size
     k = np.arange(n_terms)
-    out = np.real(series[k]) / radius**k
-    return SeriesCoefficients(low + k.astype(np.int64), out, "fft")
+    powers = low + k.astype(np.int64)
+    # every coefficient here is a probability or an expected count: >= 0, and exactly 0
+    # off the walk's lattice, where the transform leaves only rounding noise
+    out = np.maximum(np.real(series[k]) / radius**k, 0.0)
+    out[_off_lattice(g, powers)] = 0.0
+    return SeriesCoefficients(powers, out, "fft")
+
+
+def _off_lattice(g, powers: np.ndarray) -> np.ndarray:
+    """Powers whose coefficient is 0 by the walk's lattice: parity and first possible time."""
+    support = [k for k, v in g.walk.law.items() if v != 0]
+    if g.kind == "step":
+        return ~np.isin(powers, support)
+    if g.kind == "position":
+        n, low = g.parameters[0], min(support)
+        spacing = math.gcd(*(k - low for k in support))
+        lattice = (powers - n * low) % spacing == 0 if spacing else powers == n * low
+        return ~lattice | (powers > n * max(support))
+    def before_or_off_parity(first: int) -> np.ndarray:
+        """Off the times ``first, first + 2, ...`` of a walk that needs ``first`` steps."""
+        return (powers < first) | (powers % 2 != first % 2)
+
+    if g.kind in ("returns", "first_return"):
+        return before_or_off_parity(0 if g.kind == "returns" else 2)
+    if g.kind == "first_passage":
+        return before_or_off_parity(abs(g.parameters[0]))
+    start, target, absorbed = g.parameters  # ruin time: absorbed at 0 or at the target
+    ruin, win = before_or_off_parity(start), before_or_off_parity(target - start)
+    return {"zero": ruin, "target": win, "either": ruin & win}[absorbed]

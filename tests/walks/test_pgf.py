@@ -205,6 +205,29 @@ def test_fft_coefficients_accuracy(p):
         np.testing.assert_allclose(numeric.values, exact, rtol=0, atol=1e-12)
 
 
+@settings(max_examples=30, deadline=None)
+@given(p=st.floats(0.01, 0.99), r=st.integers(-5, 5).filter(bool), start=st.integers(1, 5),
+       extra=st.integers(1, 5), absorbed=st.sampled_from(["either", "zero", "target"]))
+@example(p=0.5, r=1, start=1, extra=1, absorbed="either")  # gave -1.5e-17 at s^0
+def test_fft_coefficients_are_exact_zeros_off_the_lattice_and_never_negative(
+        p, r, start, extra, absorbed):
+    walk, exact_walk = SimpleWalk(p), SimpleWalk(Fraction(p))
+    lazy = Walk({-1: Fraction(1, 4), 1: Fraction(1, 2), 3: Fraction(1, 4)})
+    for make, w, exact_w in [
+            (return_pgf, walk, exact_walk), (first_return_pgf, walk, exact_walk),
+            (lambda w: first_passage_pgf(w, r), walk, exact_walk),
+            # target >= 3 from inside: every time on the lattice from the first is possible
+            (lambda w: ruin_time_pgf(w, start, start + extra + 1, absorbed), walk, exact_walk),
+            (lambda w: position_pgf(w, 3), walk, exact_walk),
+            (lambda w: position_pgf(w, 2), Walk({k: float(v) for k, v in lazy.law.items()}),
+             lazy)]:
+        numeric = make(w).coefficients(40).values
+        exact = np.array([float(v) for v in make(exact_w).coefficients(40).values])
+        assert np.all(numeric >= 0)
+        assert np.all(numeric[exact == 0] == 0)  # (tiny exact values may round to 0)
+        np.testing.assert_allclose(numeric, exact, rtol=0, atol=1e-12)
+
+
 def test_numeric_evaluation_matches_sympy():
     walk = SimpleWalk(0.3)
     s = sympy.Symbol("s")
