@@ -577,7 +577,8 @@ def format_values(
     extremes = [0.0, fmt.min_normal, fmt.max, 1.0]
     if subnormal:
         extremes.append(fmt.min_subnormal)
-    magnitudes.append(st.sampled_from([v for v in extremes if v <= fmt.max]))
+    # 1 is not a value of every format (emin >= 1 without subnormals, or emax < 0)
+    magnitudes.append(st.sampled_from([v for v in extremes if fmt.is_representable(v)]))
     magnitude = st.one_of(magnitudes)
     if allow_negative:
         def signed(pair):

@@ -26,6 +26,7 @@ included), and ``encode(decode(c))`` is the canonical NaN code for every other.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -161,7 +162,7 @@ def decode(codes, fmt):
     Raises
     ------
     TypeError
-        If ``codes`` are not integers (bools and floats included).
+        If ``codes`` are not integers (bools, floats and None included).
     ValueError
         If a code is negative or has more than ``fmt.bits`` bits.
 
@@ -217,6 +218,10 @@ def _check_codes(codes, fmt: Format) -> np.ndarray:
         msg = f"codes must be integers, got {type(codes).__name__}: {error}"
         raise TypeError(msg) from None
     if array.dtype == object:
+        if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_)
+                   for v in array.ravel()):
+            msg = f"codes must be integers, got {_describe(codes)}"
+            raise TypeError(msg)
         try:
             array = np.asarray(codes, dtype=np.uint64)
         except (TypeError, ValueError, OverflowError):

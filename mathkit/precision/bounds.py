@@ -66,12 +66,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
 from mathkit._validate import _describe, check_nonnegative_integer, check_one_of
-from mathkit.precision.formats import Format, as_format
+from mathkit.precision.formats import Format, _finite_real_array, as_format
 from mathkit.precision.rounding import MODES
 
 __all__ = [
@@ -90,6 +92,10 @@ ALGORITHMS = ("recursive", "pairwise", "kahan")
 #: Default ``lam`` of the probabilistic bound: ``P(6) > 1 - 3.1e-8`` per term.
 DEFAULT_LAMBDA = 6.0
 _KAHAN_LIMIT = 0.1
+#: Integers up to this are float64 values; past it, products with them are taken exactly.
+_EXACT_INTEGERS = 2**53
+#: ``exp(x)`` overflows float64 for ``x`` above this.
+_LOG_MAX = math.log(sys.float_info.max)
 
 
 def _round_up(terms: int) -> float:
@@ -99,10 +105,29 @@ def _round_up(terms: int) -> float:
 
 
 def _unit(u) -> float:
-    if isinstance(u, bool) or not isinstance(u, numbers.Real) or not 0 < u < 1:
-        msg = f"u must be a real number in (0, 1), got {_describe(u)}"
+    msg = f"u must be a real number in (0, 1), got {_describe(u)}"
+    if isinstance(u, bool) or not isinstance(u, numbers.Real):
+        raise TypeError(msg)
+    if not 0 < u < 1:
         raise ValueError(msg)
     return float(u)
+
+
+def _product(n: int, *factors: float) -> float:
+    """``n`` times ``factors`` in float64, left to right, for an integer ``n`` of any size.
+
+    Past ``2^53`` (where ``float(n)`` would round, or overflow) the product is taken
+    exactly and rounded once, to ``inf`` beyond float64's range.
+    """
+    if n <= _EXACT_INTEGERS:
+        return math.prod((n, *factors))
+    exact = Fraction(n)
+    for factor in factors:
+        exact *= Fraction(factor)
+    try:
+        return float(exact)
+    except OverflowError:
+        return math.inf
 
 
 def _lambda(lam) -> float:
@@ -148,9 +173,10 @@ def gamma(n: int, u: float) -> float:
     """
     n = check_nonnegative_integer(n, "n")
     u = _unit(u)
-    if n * u >= 1:
+    nu = _product(n, u)
+    if nu >= 1:
         return math.inf
-    return n * u / (1 - n * u)
+    return nu / (1 - nu)
 
 
 def probabilistic_gamma(n: int, u: float, lam: float = DEFAULT_LAMBDA) -> float:
@@ -168,7 +194,7 @@ def probabilistic_gamma(n: int, u: float, lam: float = DEFAULT_LAMBDA) -> float:
     Returns
     -------
     float
-        About ``lam sqrt(n) u`` when that is small.
+        About ``lam sqrt(n) u`` when that is small; ``inf`` past float64's range.
 
     Raises
     ------
@@ -189,7 +215,11 @@ def probabilistic_gamma(n: int, u: float, lam: float = DEFAULT_LAMBDA) -> float:
     n = check_nonnegative_integer(n, "n")
     u = _unit(u)
     lam = _lambda(lam)
-    return math.expm1(lam * math.sqrt(n) * u + n * u * u / (1 - u))
+    if n <= _EXACT_INTEGERS:
+        exponent = lam * math.sqrt(n) * u + n * u * u / (1 - u)
+    else:  # ceil(sqrt(n)) exceeds sqrt(n) by a relative 2^-26 at most: still a bound
+        exponent = lam * _product(math.isqrt(n - 1) + 1, u) + _product(n, u, u) / (1 - u)
+    return math.inf if exponent > _LOG_MAX else math.expm1(exponent)
 
 
 def success_probability(lam: float, u: float, terms: int = 1) -> float:
@@ -227,7 +257,8 @@ def success_probability(lam: float, u: float, terms: int = 1) -> float:
     lam = _lambda(lam)
     u = _unit(u)
     terms = check_nonnegative_integer(terms, "terms")
-    failure = terms * 2 * math.exp(-(lam * (1 - u)) ** 2 / 2)
+    margin = lam * (1 - u)
+    failure = _product(terms, 2, math.exp(-margin * margin / 2))  # ** 2 would overflow: 0
     return max(0.0, 1 - failure)
 
 
@@ -238,7 +269,8 @@ class ErrorBounds:
     Attributes
     ----------
     deterministic : float or numpy.ndarray
-        Always ``|computed - exact| <=`` this (``inf``: no bound, ``n u >= 1``).
+        Always ``|computed - exact| <=`` this (``inf``: no bound, as ``n u >= 1``
+        or the bound lies beyond float64's range).
     probabilistic : float, numpy.ndarray or None
         ``|computed - exact| <=`` this with probability at least
         ``success_probability`` under Higham and Mary's model; None where no
@@ -285,13 +317,14 @@ def _bounds(magnitude, roundings: int, terms: int, fmt: Format, mode: str, lam: 
     up = _round_up(terms)
     lam = _lambda(lam)
     g = gamma(roundings, u) if deterministic_gamma is None else deterministic_gamma
-    with np.errstate(invalid="ignore"):  # inf * 0 where all terms are 0: no error possible
+    # inf * 0 where all terms are 0: no error possible; past float64's range: inf, no bound
+    with np.errstate(invalid="ignore", over="ignore"):
         deterministic = np.where(magnitude == 0, 0.0, g * magnitude * up)
     if underflowing_operations:
         deterministic = deterministic + underflowing_operations * _bottom(fmt) * (1 + g)
     probable = success = None
     if probabilistic:
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):
             probable = _scalar(np.where(magnitude == 0, 0.0,
                                         probabilistic_gamma(roundings, u, lam) * magnitude * up))
         success = success_probability(lam, u, terms)
@@ -299,11 +332,7 @@ def _bounds(magnitude, roundings: int, terms: int, fmt: Format, mode: str, lam: 
 
 
 def _magnitudes(x, name: str) -> np.ndarray:
-    array = np.asarray(x, dtype=np.float64)
-    if not np.isfinite(array).all():
-        msg = f"{name} must be finite"
-        raise ValueError(msg)
-    return np.abs(array)
+    return np.abs(_finite_real_array(x, name))
 
 
 def sum_bounds(x, fmt, algorithm: str = "recursive", mode: str = "nearest_even",
@@ -332,7 +361,9 @@ def sum_bounds(x, fmt, algorithm: str = "recursive", mode: str = "nearest_even",
     Raises
     ------
     TypeError, ValueError
-        For a bad format, algorithm, mode or ``lam``, non-finite ``x`` or no terms.
+        For a bad format, algorithm, mode or ``lam``, no terms, or ``x`` that is
+        not finite or not float64 values (bools, long doubles, integers
+        float64 would round).
 
     Notes
     -----
@@ -353,7 +384,8 @@ def sum_bounds(x, fmt, algorithm: str = "recursive", mode: str = "nearest_even",
         msg = f"x must have at least one term along its last axis, got shape {magnitudes.shape}"
         raise ValueError(msg)
     n = magnitudes.shape[-1]
-    total = np.sum(magnitudes, axis=-1)
+    with np.errstate(over="ignore"):  # past float64's range: an infinite bound, no bound
+        total = np.sum(magnitudes, axis=-1)
     underflowing = 0 if fmt.subnormals else (n - 1) * (4 if algorithm == "kahan" else 1)
     if algorithm == "kahan":
         u = _mode_unit(fmt, mode)
@@ -407,7 +439,13 @@ def dot_bounds(x, y, fmt, mode: str = "nearest_even",
         msg = f"x and y must be 1-D of the same positive length, got shapes {a.shape}, {b.shape}"
         raise ValueError(msg)
     n = a.size
-    return _bounds(math.fsum(a * b), n, n, fmt, mode, lam, _underflows(fmt, n))
+    with np.errstate(over="ignore"):  # past float64's range: an infinite bound, no bound
+        products = a * b
+    try:
+        total = math.fsum(products)
+    except OverflowError:  # finite products whose sum float64 cannot hold
+        total = math.inf
+    return _bounds(total, n, n, fmt, mode, lam, _underflows(fmt, n))
 
 
 def _underflows(fmt: Format, n: int) -> int:
@@ -459,4 +497,6 @@ def matmul_bounds(A, B, fmt, mode: str = "nearest_even",
         )
         raise ValueError(msg)
     n = a.shape[1]
-    return _bounds(a @ b, n, n, fmt, mode, lam, _underflows(fmt, n))
+    with np.errstate(over="ignore"):  # past float64's range: an infinite bound, no bound
+        total = a @ b
+    return _bounds(total, n, n, fmt, mode, lam, _underflows(fmt, n))

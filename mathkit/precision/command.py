@@ -115,6 +115,9 @@ def run(args, console) -> int:
         console.print(f"[red]error: unknown format {args.format!r}; known: {known} "
                       "(and aliases fp16, half, bf16, e4m3, e5m2, ...)[/red]")
         return 2
+    if args.seed is not None and args.seed < 0:
+        console.print(f"[red]error: --seed must be a non-negative integer, got {args.seed}[/red]")
+        return 2
     try:
         value = parse_value(args.value)
         seed = args.seed if args.mode == "stochastic" else None

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mathkit._validate import _describe
+from mathkit._validate import _describe, check_finite_array
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -189,7 +189,11 @@ class Format:
         nan = self.nan
         if nan is None:
             nan = "ieee" if infinities else "fn"
-        if not isinstance(nan, str) or nan not in NAN_ENCODINGS:
+        if not isinstance(nan, str):
+            msg = f"nan must be a string, one of {', '.join(map(repr, NAN_ENCODINGS))}, " \
+                  f"got {_describe(nan)}"
+            raise TypeError(msg)
+        if nan not in NAN_ENCODINGS:
             msg = f"nan must be one of {', '.join(map(repr, NAN_ENCODINGS))}, got {_describe(nan)}"
             raise ValueError(msg)
         if (nan == "ieee") != infinities:
@@ -455,7 +459,36 @@ def _real_array(x, name: str) -> np.ndarray:
     if array.dtype.kind not in "iuf":
         msg = f"{name} must be real numbers, got dtype {array.dtype}"
         raise TypeError(msg)
+    _refuse_wide_floats(array.dtype, name)
     return array.astype(np.float64, copy=False)
+
+
+def _refuse_wide_floats(dtype: np.dtype, name: str) -> None:
+    """Floats wider than float64 (long double) would be rounded to float64 first: refused."""
+    if dtype.kind == "f" and dtype.itemsize > 8:
+        msg = (f"{name} must have dtype float16, float32 or float64, got {dtype} "
+               "(it does not convert to float64 exactly)")
+        raise TypeError(msg)
+
+
+def _finite_real_array(x, name: str) -> np.ndarray:
+    """``x`` as a float64 array of finite real numbers (:func:`check_finite_array`), refusing
+    also, as :func:`mathkit.precision.round` does, bools, floats wider than float64 and
+    integers that float64 would round (a second rounding, to a format, could then be wrong)."""
+    try:
+        given = np.asarray(x)
+    except (TypeError, ValueError):
+        given = None  # check_finite_array says what is wrong
+    if given is not None:
+        if given.dtype.kind == "b":
+            msg = f"{name} must be real numbers (float or int), got dtype bool"
+            raise TypeError(msg)
+        _refuse_wide_floats(given.dtype, name)
+        if given.dtype.kind in "iu":
+            from mathkit.precision.rounding import _exact_integers
+
+            given = _exact_integers(given, name)
+    return check_finite_array(x if given is None else given, name)
 
 
 FLOAT64 = Format(53, -1022, 1023, name="float64")

@@ -45,7 +45,7 @@ import numpy as np
 
 from mathkit._backend import engine_status, resolve_backend
 from mathkit._random import key_from_rng
-from mathkit._validate import check_finite_array, check_one_of
+from mathkit._validate import check_one_of
 from mathkit.precision.bounds import (
     ALGORITHMS,
     DEFAULT_LAMBDA,
@@ -54,8 +54,8 @@ from mathkit.precision.bounds import (
     matmul_bounds,
     sum_bounds,
 )
-from mathkit.precision.formats import FLOAT64, Format, as_format
-from mathkit.precision.rounding import IEEE, MODES, _round_numpy, _uniform_bits
+from mathkit.precision.formats import FLOAT64, Format, _finite_real_array, as_format
+from mathkit.precision.rounding import IEEE, MODES, _check_rng, _round_numpy, _uniform_bits
 from mathkit.precision.rounding import round as round_to
 
 BACKENDS = ("auto", "numpy", "numba")
@@ -160,6 +160,7 @@ class _Arithmetic:
         self.accumulator = accumulator
         self.mode = mode
         self.native = accumulator.precision > _ODD_LIMIT
+        _check_rng(rng)
         # The Philox key that round(rng=seed) would use for one fixed seed drawn from rng.
         self.key = key_from_rng(key_from_rng(rng)) if mode == "stochastic" else None
         self.count = 0
@@ -222,7 +223,7 @@ def _formats(fmt, accumulator, mode: str) -> tuple[Format, Format]:
 
 def _stored(x, name: str, fmt: Format) -> np.ndarray:
     """``x`` rounded to ``fmt`` (nearest even), checked finite before and after."""
-    array = check_finite_array(x, name)
+    array = _finite_real_array(x, name)
     stored = np.asarray(round_to(array, fmt), dtype=np.float64)
     if not np.isfinite(stored).all():
         msg = f"{name} must lie within the range of {fmt} (|{name}| <= {fmt.max}), " \
@@ -329,11 +330,13 @@ def sum(x, fmt, algorithm: str = "recursive", accumulator=None, *,
     Raises
     ------
     TypeError
-        For non-real ``x`` or a bad format.
+        For non-real ``x`` (bools and floats wider than float64 included), a
+        bad format, or an ``rng`` that is not a seed (checked in every mode).
     ValueError
-        For non-finite ``x``, values beyond ``fmt``'s range, no terms, an
-        unknown algorithm or mode, or an accumulator that cannot be emulated
-        or cannot hold ``fmt``.
+        For non-finite ``x``, integers float64 cannot hold exactly (as
+        :func:`mathkit.precision.round`), values beyond ``fmt``'s range, no
+        terms, an unknown algorithm or mode, or an accumulator that cannot be
+        emulated or cannot hold ``fmt``.
 
     Notes
     -----
@@ -430,8 +433,10 @@ def _exact_matmul(A: np.ndarray, B: np.ndarray, fmt: Format) -> np.ndarray:
     """
     quantum = fmt.emin - fmt.precision + 1  # the finest spacing, subnormals or not
     half = fmt.emax + 1 - quantum  # w / 2
+    shape = (A.shape[0], B.shape[1])  # kept by the row lists below when m or p is 0
     if half + math.log2(A.shape[1]) > 62:
-        return np.array([_fsum_rows((A[i][:, None] * B).T) for i in range(A.shape[0])])
+        rows = [_fsum_rows((A[i][:, None] * B).T) for i in range(A.shape[0])]
+        return np.array(rows, dtype=np.float64).reshape(shape)
     high = np.zeros((A.shape[0], B.shape[1]), dtype=np.int64)
     low = np.zeros_like(high)
     for k in range(A.shape[1]):
@@ -439,8 +444,9 @@ def _exact_matmul(A: np.ndarray, B: np.ndarray, fmt: Format) -> np.ndarray:
         top = np.floor(scaled)
         high += top.astype(np.int64)
         low += np.ldexp(scaled - top, half).astype(np.int64)
-    return np.array([[float((int(h) << half) + int(lo)) for h, lo in zip(hs, ls, strict=True)]
-                     for hs, ls in zip(high, low, strict=True)]) * 2.0 ** (2 * quantum)
+    sums = [[float((int(h) << half) + int(lo)) for h, lo in zip(hs, ls, strict=True)]
+            for hs, ls in zip(high, low, strict=True)]
+    return np.array(sums, dtype=np.float64).reshape(shape) * 2.0 ** (2 * quantum)
 
 
 def dot(x, y, fmt, accumulator=None, *, mode: str = "nearest_even", rng=None,
@@ -507,7 +513,8 @@ def matmul(A, B, fmt, accumulator=None, *, mode: str = "nearest_even", rng=None,
     ----------
     A : array_like of float, shape (m, n)
     B : array_like of float, shape (n, p)
-        Both first rounded to ``fmt`` (nearest even); ``n >= 1``.
+        Both first rounded to ``fmt`` (nearest even); ``n >= 1`` (``m`` or
+        ``p`` may be 0: an empty result).
     fmt : Format or str
         The input format: at most 26 significand bits (module docstring).
     accumulator : Format or str, optional

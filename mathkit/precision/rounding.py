@@ -64,7 +64,7 @@ import numpy as np
 from mathkit._backend import is_cupy_array, resolve_backend
 from mathkit._random import key_from_rng, uniform53
 from mathkit._validate import _describe, check_one_of
-from mathkit.precision.formats import Format, as_format
+from mathkit.precision.formats import Format, _refuse_wide_floats, as_format
 
 __all__ = ["MODES", "OVERFLOWS", "round"]
 
@@ -93,7 +93,6 @@ def _check_input(x):
     accepted when each converts exactly to float64 (checked); anything else
     raises.
     """
-    scalar = np.ndim(x) == 0
     if isinstance(x, bool | np.bool_):
         msg = f"x must be real numbers (float or int), got bool {x!r}"
         raise TypeError(msg)
@@ -104,17 +103,13 @@ def _check_input(x):
     except (TypeError, ValueError) as error:
         msg = f"x must be an array of real numbers, got {type(x).__name__}: {error}"
         raise TypeError(msg) from None
+    scalar = array.ndim == 0
     kind = array.dtype.kind
     if kind == "f":
-        if array.dtype.itemsize > 8:
-            msg = (
-                f"x must have dtype float16, float32 or float64, got {array.dtype} "
-                "(it does not convert to float64 exactly)"
-            )
-            raise TypeError(msg)
+        _refuse_wide_floats(array.dtype, "x")
         return array, scalar
     if kind in "iu":
-        return _exact_integers(array), scalar
+        return _exact_integers(array, "x"), scalar
     if kind == "O" and array.size and all(
         isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_)
         for v in array.ravel()
@@ -144,7 +139,7 @@ def _exact_python_int(value: int) -> np.ndarray:
     return np.asarray(converted)
 
 
-def _exact_integers(array: np.ndarray) -> np.ndarray:
+def _exact_integers(array: np.ndarray, name: str) -> np.ndarray:
     converted = array.astype(np.float64)
     large = np.abs(converted) > 2.0**53
     if large.any():
@@ -152,11 +147,20 @@ def _exact_integers(array: np.ndarray) -> np.ndarray:
             value = int(array[tuple(index)])
             if int(converted[tuple(index)]) != value:
                 msg = (
-                    f"x must be exactly representable in float64 (it would otherwise be "
+                    f"{name} must be exactly representable in float64 (it would otherwise be "
                     f"rounded twice), got the integer {value} at index {tuple(map(int, index))}"
                 )
                 raise ValueError(msg)
     return converted
+
+
+def _check_rng(rng) -> None:
+    """Refuse an ``rng`` that stochastic rounding could not use, also where it goes unused.
+
+    Nothing is drawn: a Generator is not advanced, an integer only checked.
+    """
+    if rng is not None and not isinstance(rng, np.random.Generator | np.random.SeedSequence):
+        key_from_rng(rng)  # TypeError or ValueError, naming rng
 
 
 def _check_index_offset(index_offset, size: int) -> int:
@@ -197,7 +201,8 @@ def round(
         docstring): IEEE's rule, or ``+-max``.
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Seed of stochastic rounding (SPEC 7; ``None``: fresh OS entropy).
-        Not used, and a Generator not advanced, by the other modes.
+        Not used, and a Generator not advanced, by the other modes (which
+        still refuse an ``rng`` of another type, or a negative seed).
     backend : {"auto", "numpy", "numba", "cupy"}
         The engine (see :mod:`mathkit._backend`); all give the same bits.
     index_offset : int, default 0
@@ -215,11 +220,11 @@ def round(
     Raises
     ------
     TypeError
-        If ``x`` is complex, bool, a string or a float wider than 64 bits, or
-        ``fmt`` is not a Format or name.
+        If ``x`` is complex, bool, a string, ragged or a float wider than 64
+        bits, ``fmt`` is not a Format or name, or ``rng`` of another type.
     ValueError
-        For an unknown ``mode``, ``overflow``, ``backend`` or format name, or
-        an integer ``x`` that float64 cannot hold exactly.
+        For an unknown ``mode``, ``overflow``, ``backend`` or format name, an
+        integer ``x`` that float64 cannot hold exactly, or a negative ``rng``.
     mathkit._backend.BackendUnavailableError
         If the named backend cannot run here.
 
@@ -278,6 +283,7 @@ def round(
     mode_code = MODES.index(check_one_of(mode, "mode", MODES))
     overflow_code = OVERFLOWS.index(check_one_of(overflow, "overflow", OVERFLOWS))
     check_one_of(backend, "backend", ("auto", "numpy", "numba", "cupy"))
+    _check_rng(rng)
     if is_cupy_array(x):
         return _round_cupy(x, fmt, mode_code, overflow_code, rng, backend, index_offset)
     array, scalar = _check_input(x)

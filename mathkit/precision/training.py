@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mathkit._validate import _describe, check_finite_array, check_positive_integer
-from mathkit.precision.formats import FLOAT32, Format, as_format
+from mathkit.precision.formats import FLOAT32, Format, _finite_real_array, as_format
 from mathkit.precision.rounding import round as round_to
 
 __all__ = [
@@ -234,6 +234,7 @@ def range_report(values, fmt, scale: float = 1) -> RangeReport:
 # ------------------------------------------------------------------ static loss scale
 
 _FLOAT64_MAX_EXPONENT = 1023
+_FLOAT64_MIN_EXPONENT = -1074
 
 
 @dataclass(frozen=True)
@@ -284,8 +285,10 @@ def recommend_loss_scale(gradient_samples, fmt, headroom: int = 4) -> LossScaleR
     TypeError
         If the samples are not real numbers or ``headroom`` not an integer.
     ValueError
-        If a sample is not finite, all are zero, ``headroom`` is negative, or the
-        scale would exceed float64 (samples below about ``2^-1000``).
+        If a sample is not finite, all are zero (or there are none),
+        ``headroom`` is negative or so large that the scale would be below
+        float64's smallest value ``2^-1074``, or the scale would exceed float64
+        (samples below about ``2^-1000``).
 
     Notes
     -----
@@ -321,7 +324,8 @@ def recommend_loss_scale(gradient_samples, fmt, headroom: int = 4) -> LossScaleR
         raise ValueError(msg)
     magnitudes = np.abs(samples[samples != 0])
     if magnitudes.size == 0:
-        msg = "gradient_samples must hold at least one nonzero value, got all zeros"
+        given = "all zeros" if samples.size else "an empty array"
+        msg = f"gradient_samples must hold at least one nonzero value, got {given}"
         raise ValueError(msg)
     largest = float(magnitudes.max())
     top_fraction, top_exponent = math.frexp(largest)
@@ -330,6 +334,10 @@ def recommend_loss_scale(gradient_samples, fmt, headroom: int = 4) -> LossScaleR
     if exponent > _FLOAT64_MAX_EXPONENT:
         msg = (f"gradient_samples are too small to scale into {fmt}: the scale 2^{exponent} "
                f"exceeds float64 (largest |sample| {largest!r})")
+        raise ValueError(msg)
+    if exponent < _FLOAT64_MIN_EXPONENT:
+        msg = (f"headroom must leave a scale float64 holds (at least 2^-1074), got {headroom}, "
+               f"which asks for 2^{exponent}")
         raise ValueError(msg)
     scale = math.ldexp(1.0, exponent)
     fits = math.ldexp(float(magnitudes.min()), exponent) >= fmt.min_normal
@@ -505,6 +513,15 @@ class LossScaler:
         -------
         UnscaledGradients
 
+        Raises
+        ------
+        TypeError
+            If the gradients are not real numbers or ``fmt`` not a format.
+        ValueError
+            If the scale is ``2^-128`` or less, after a long run of backoffs:
+            PyTorch would multiply by an infinite ``float32(1 / s)`` and return
+            inf and NaN gradients.
+
         Notes
         -----
         As PyTorch, the gradients are multiplied by ``inv = float32(1 / s)``
@@ -517,7 +534,11 @@ class LossScaler:
         """
         gradients = _real_values(scaled_gradients, "scaled_gradients").reshape(
             np.shape(scaled_gradients))
-        inverse = float(round_to(1.0 / self._scale, FLOAT32))
+        inverse = float(round_to(1.0 / self._scale, FLOAT32)) if self._scale else math.inf
+        if math.isinf(inverse):
+            msg = (f"scale must be above 2^-128 to unscale by (its float32 reciprocal must be "
+                   f"finite), got {self._scale!r}")
+            raise ValueError(msg)
         unscaled = round_to(gradients * inverse, fmt)
         return UnscaledGradients(np.asarray(unscaled), bool(not np.isfinite(gradients).all()))
 
@@ -573,10 +594,12 @@ def stagnation(w, update, fmt) -> StagnationReport:
     Raises
     ------
     TypeError
-        If ``w`` or ``update`` is not real.
+        If ``w`` or ``update`` is not real (bools and floats wider than
+        float64 included: they would be rounded to float64 first).
     ValueError
-        If either is not finite, a ``w`` is not a value of ``fmt``, or the
-        shapes do not broadcast.
+        If either is not finite or holds an integer float64 cannot hold
+        exactly, a ``w`` is not a value of ``fmt``, or the shapes do not
+        broadcast.
 
     Notes
     -----
@@ -603,8 +626,8 @@ def stagnation(w, update, fmt) -> StagnationReport:
     False
     """
     fmt = as_format(fmt)
-    weights = check_finite_array(w, "w")
-    updates = check_finite_array(update, "update")
+    weights = _finite_real_array(w, "w")
+    updates = _finite_real_array(update, "update")
     try:
         weights, updates = np.broadcast_arrays(weights, updates)
     except ValueError:

@@ -247,6 +247,15 @@ def test_format_values_strategy_draws_representable_values(data):
         assert x in set(fmt.values().tolist())
 
 
+@pytest.mark.parametrize("fmt", [Format(2, 1, 2, subnormals=False), Format(3, -6, -1)])
+@given(data=st.data())
+def test_format_values_never_draws_a_one_the_format_lacks(fmt, data):
+    # found: 1 was always among the extremes, but emin >= 1 without subnormals (or
+    # emax < 0) has no 1
+    x = data.draw(format_values(fmt))
+    assert fmt.is_representable(x)
+
+
 def test_format_values_strategy_arguments():
     with pytest.raises(TypeError, match="allow_nan must be True or False"):
         format_values(FLOAT16, allow_nan=1)

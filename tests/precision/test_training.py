@@ -214,10 +214,15 @@ def test_range_report_bad_input():
 )
 @example(samples=[1e-300, -65504.0], headroom=0, fmt=FLOAT16)
 @example(samples=[3.0, 2.0**-900], headroom=8, fmt=BFLOAT16)
+@example(samples=[1.1125369292536007e-308], headroom=0, fmt=FLOAT16)
 def test_recommended_scale_is_the_largest_with_headroom(samples, headroom, fmt):
-    rec = recommend_loss_scale(samples, fmt, headroom)
     largest = Fraction(max(abs(v) for v in samples))
     limit = Fraction(fmt.max) / 2**headroom
+    if largest * Fraction(2) ** 1024 <= limit:  # the scale would be 2^1024 or more
+        with pytest.raises(ValueError, match="too small to scale into"):
+            recommend_loss_scale(samples, fmt, headroom)
+        return
+    rec = recommend_loss_scale(samples, fmt, headroom)
     assert rec.scale == 2.0**rec.exponent
     assert largest * Fraction(2) ** rec.exponent <= limit < largest * Fraction(2) ** (
         rec.exponent + 1)
