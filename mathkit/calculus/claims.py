@@ -465,3 +465,39 @@ register(Claim(
     numeric=_catalogue_numeric("richardson"),
     rtol=1e-13,
 ))
+
+
+# --- 10. the Richardson Hessian of f oscillating below its default steps ------------------------
+
+_OSCILLATING_POINT = ("1/2", "1")
+
+
+def _exact_oscillating_hessian():
+    import sympy
+
+    x, y = sympy.symbols("x y")
+    expr = sympy.sin(3000 * x * y)
+    values = {x: _rational(_OSCILLATING_POINT[0]), y: _rational(_OSCILLATING_POINT[1])}
+    return tuple(sympy.diff(expr, a, b).subs(values) for a in (x, y) for b in (x, y))
+
+
+def _richardson_oscillating_hessian():
+    from mathkit.calculus import hessian
+
+    point = [float(_rational(c)) for c in _OSCILLATING_POINT]
+    values = hessian(lambda p: np.sin(3000 * p[0] * p[1]), point, method="richardson")
+    return tuple(float(v) for v in values.ravel())
+
+
+register(Claim(
+    name="hessian-richardson-oscillating",
+    area=AREA,
+    statement=(
+        "Hessian of sin(3000 x y) at (1/2, 1), whose phase turns by ~1 rad over the finest "
+        "default step of Richardson's table (s/4096): the table is extended to finer steps "
+        "where it is out of its asymptotic regime, and agrees with sympy to 1e-11"
+    ),
+    symbolic=_exact_oscillating_hessian,
+    numeric=_richardson_oscillating_hessian,
+    rtol=1e-11,
+))

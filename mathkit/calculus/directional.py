@@ -741,6 +741,20 @@ def hessian(f, x, *, method: str = "auto", variables=None, vectorized: bool = Fa
     the finite-difference formulas: Nocedal & Wright, *Numerical
     Optimization*, 2nd ed. (2006), sec. 8.1.
 
+    Where the finest levels of a Richardson table are not in their
+    asymptotic regime (``f`` varies on a scale below the step), that entry's
+    table is extended by 9 further halvings, at most twice, and if it is
+    still unsettled its error estimate is widened to 4 times the spread of
+    the finest quotients, as for first derivatives. A settled entry must
+    also agree with the quotient at 0.618 times the second-finest step, since
+    second differences can alias at every level at once. The estimate then
+    bounds the error wherever the phase of ``f`` turns by at most a few
+    radians over the finest extended step (about ``1e-9 max(1, |x_i|)``):
+    ``sin(3000 x y)`` at ``(0.5, 1)`` has relative error about ``3e-13``
+    with an estimate of about ``1e-11``. An ``f`` that is noisy as coded
+    (``sin`` of a large argument) can still get an estimate rather than a
+    bound.
+
     .. [1] R. Abreu, D. Stich, J. Morales, "On the generalization of the
        complex step method", J. Comput. Appl. Math. 241, 84-102 (2013).
 

@@ -41,6 +41,10 @@ a table that is still unsettled is widened to ``RICHARDSON_SAFETY`` times the
 distance of the value from the three finest quotients. That covers ``f``
 resolved to within a few radians of phase at the finest step (about
 ``1e-9 s``); an ``f`` oscillating faster still gets an estimate, not a bound.
+Hessians (second differences, entry by entry) share this logic
+(:func:`_settled_richardson`); a settled Hessian entry must also agree with
+the quotient at a step off the table's grid (:func:`_unaliased`), since an
+even difference quotient can alias at every level of the table at once.
 """
 
 from __future__ import annotations
@@ -108,6 +112,12 @@ RICHARDSON_EXTENSIONS = 2
 RICHARDSON_SETTLED_RATIO = 2.5
 #: ... or the finest one is within this many times the rounding bound.
 RICHARDSON_NOISE = 16.0
+
+#: A settled Richardson Hessian must agree with the quotient at this many times its
+#: second-finest step: irrational, so (up to high multiples) no multiple of a period of f
+#: near twice the table's steps is near twice this step. The second-finest, not the finest:
+#: where f is noisier than a few ulps the finest step can be at the edge of that noise.
+_ALIAS_PROBE = (5**0.5 - 1) / 2
 
 #: Relative disagreement with central differences (beyond their own error
 #: estimate) above which a complex-step result is refused as non-analytic.
@@ -570,41 +580,62 @@ def _check_level(function, x, directions, value, step, floor):
 def _richardson_first(function, x, directions, base):
     """Richardson extrapolation along unit ``directions``: ``(value, error, step)``.
 
-    The table of central quotients at ``base / 2**k`` is extended by
-    ``RICHARDSON_LEVELS - 1`` further halvings (at most
-    ``RICHARDSON_EXTENSIONS`` times) where its finest levels are not settled
-    (:func:`_settled`): there ``f`` varies on a scale below the smallest step,
-    so no entry of the table can be trusted yet. Where the longest table is
-    still not settled, the error estimate is widened to cover the spread of
-    its finest levels (:func:`_widen`).
+    The table of central quotients at ``base / 2**k`` is extended where its
+    finest levels are not settled, and its estimate widened where the longest
+    table still is not (:func:`_settled_richardson`): there ``f`` varies on a
+    scale below the smallest step, so no entry of the table can be trusted.
     """
     rough = None
     if np.any(np.count_nonzero(directions, axis=-1) > 1):
         rough = _rough_gradient(function, x)
-    table = _richardson_table(function, x, directions, base, 0, RICHARDSON_LEVELS, rough)
+
+    def levels(first, last):
+        return _richardson_table(function, x, directions, base, first, last, rough)
+
+    table = levels(0, RICHARDSON_LEVELS)
     if np.all(table[2] <= 0):
         _check_steps(table[2])  # levels whose step rounds away are merely left out
-    value, error, step = _extrapolate(*table, what="the directional derivative")
-    settled = _settled(*table[:2])
-    for _ in range(RICHARDSON_EXTENSIONS):
-        if settled.all():
-            break
-        levels = table[0].shape[0]
-        finer = _richardson_table(function, x, directions, base, levels,
-                                  levels + RICHARDSON_LEVELS - 1, rough)
-        table = tuple(np.concatenate(pair) for pair in zip(table, finer, strict=True))
-        longer_value, longer_error, longer_step = _extrapolate(
-            *table, what="the directional derivative")
-        value = np.where(settled, value, longer_value)
-        error = np.where(settled, error, longer_error)
-        step = np.where(_reduce_out(settled, step.ndim, np.all), step, longer_step)
-        settled = settled | _settled(*table[:2])
-    error = np.where(settled, error, _widen(value, error, table[0]))
+    value, error, step = _settled_richardson(table, levels, "the directional derivative")
     if rough is not None:
         # D = sum_i g_i u_i can cancel: rounding u (and f) moves it by ~eps sum_i |g_i u_i|
         error = error + 4 * EPS * np.einsum("bki,bi...->bk...", np.abs(directions),
                                             np.abs(rough))
     return value, error, step
+
+
+def _settled_richardson(table, levels, what: str, confirm=None):
+    """Richardson extrapolation, extended where the table is not settled: (value, error, step).
+
+    ``table`` is ``(estimates, rounding, steps)`` of central differences at
+    steps halving from level 0 on; ``levels(first, last)`` computes levels
+    ``first <= k < last`` of the same table. Where the finest levels are not
+    settled (:func:`_settled`), ``RICHARDSON_LEVELS - 1`` further halvings
+    are appended (at most ``RICHARDSON_EXTENSIONS`` times) and those elements
+    take the longer table's extrapolation; where the longest table is still
+    unsettled, the error estimate is widened (:func:`_widen`). Element by
+    element: a settled element keeps the result of the shortest settled table.
+    ``confirm(table, value, error)``, where given, must also hold for an
+    element to count as settled.
+    """
+
+    def settles(table, value, error):
+        settled = _settled(*table[:2])
+        return settled if confirm is None else settled & confirm(table, value, error)
+
+    value, error, step = _extrapolate(*table, what=what)
+    settled = settles(table, value, error)
+    for _ in range(RICHARDSON_EXTENSIONS):
+        if settled.all():
+            break
+        count = table[0].shape[0]
+        finer = levels(count, count + RICHARDSON_LEVELS - 1)
+        table = tuple(np.concatenate(pair) for pair in zip(table, finer, strict=True))
+        longer_value, longer_error, longer_step = _extrapolate(*table, what=what)
+        value = np.where(settled, value, longer_value)
+        error = np.where(settled, error, longer_error)
+        step = np.where(_reduce_out(settled, step.ndim, np.all), step, longer_step)
+        settled = settled | settles(table, longer_value, longer_error)
+    return value, np.where(settled, error, _widen(value, error, table[0])), step
 
 
 def _richardson_table(function, x, directions, base, first: int, last: int, rough):
@@ -793,18 +824,7 @@ def _second_derivatives(function, x, f0, method, step, want_error):
         return value, error, steps, method
     if method == "richardson":
         base = _coordinate_steps(x, factor, step)
-        scales = 2.0 ** -np.arange(RICHARDSON_LEVELS)
-        estimates, rounding = [], []
-        for scale in scales:
-            hessian, bound = _difference_hessian(function, x, f0, base * scale, "central")
-            estimates.append(hessian)
-            rounding.append(bound)
-        relative = np.broadcast_to(scales[:, None], (RICHARDSON_LEVELS, x.shape[0]))
-        value, error, smallest = _extrapolate(
-            np.stack(estimates), np.stack(rounding), relative, what="the Hessian"
-        )
-        value = (value + np.swapaxes(value, -1, -2)) / 2
-        error = np.maximum(error, np.swapaxes(error, -1, -2))
+        value, error, smallest = _richardson_hessian(function, x, f0, base)
         return value, error, base * smallest[:, None], method
     steps = _coordinate_steps(x, factor, step)
     value, rounding = _difference_hessian(function, x, f0, steps, method)
@@ -817,6 +837,58 @@ def _second_derivatives(function, x, f0, method, step, want_error):
             error = factor_truncation * np.abs(coarse - value) + rounding + EPS * np.abs(value)
         error = np.where(np.isfinite(error), error, np.inf)
     return value, error, steps, method
+
+
+def _richardson_hessian(function, x, f0, base):
+    """Richardson extrapolation of central second differences: ``(H, error, relative step)``.
+
+    The table holds the four-point Hessians at steps ``base / 2**k``; it is
+    extended and its estimate widened entry by entry where its finest levels
+    are not settled, as for first derivatives (:func:`_settled_richardson`).
+    A settled entry must also agree with the quotient at
+    :data:`_ALIAS_PROBE` times the table's second-finest step
+    (:func:`_unaliased`).
+    The step returned is relative to ``base``.
+    """
+
+    def quotients(scales):
+        hessians = [_difference_hessian(function, x, f0, base * scale, "central")
+                    for scale in scales]
+        return np.stack([h for h, _ in hessians]), np.stack([r for _, r in hessians])
+
+    def levels(first, last):
+        scales = 2.0 ** -np.arange(first, last)
+        relative = np.broadcast_to(scales[:, None], (len(scales), x.shape[0]))
+        return (*quotients(scales), relative)
+
+    def confirm(table, value, error):
+        second_finest = table[0].shape[0] - 2
+        return _unaliased(table, value, error, quotients([_ALIAS_PROBE * 2.0**-second_finest]))
+
+    value, error, smallest = _settled_richardson(levels(0, RICHARDSON_LEVELS), levels,
+                                                 "the Hessian", confirm)
+    value = (value + np.swapaxes(value, -1, -2)) / 2
+    return value, np.maximum(error, np.swapaxes(error, -1, -2)), smallest
+
+
+def _unaliased(table, value, error, probe):
+    """Whether ``value`` agrees with ``probe``, the quotient at a step off the table's grid.
+
+    A second difference is even in the step: where ``f`` oscillates with a
+    period ``T`` and twice the finest step is near a multiple of ``T``, every
+    coarser step is too, so each level of the table sees the same slow alias
+    and the differences shrink 4 times per halving as if ``f`` were resolved
+    (first differences change sign instead, and look unsettled). A step
+    :data:`_ALIAS_PROBE` times the second-finest is near no such multiple.
+    Where the table is right, the probe's truncation is
+    ``(2 * 0.618)**2 / 3 ~ 0.5`` times the finest difference ``d`` of the
+    table (truncation ~ ``c h**2``), so it matches ``value`` within the
+    error, ``2 d`` and 16 times its own rounding.
+    """
+    with np.errstate(all="ignore"):
+        finest = np.abs(table[0][-1] - table[0][-2])
+        tolerance = error + 2 * finest + RICHARDSON_NOISE * probe[1][0]
+        return ~(np.abs(probe[0][0] - value) > tolerance)
 
 
 def _pairs(d: int):

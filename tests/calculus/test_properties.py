@@ -1,4 +1,4 @@
-"""Properties over random sympy compositions, and the gradient of a quadratic form.
+"""Properties over random sympy compositions, Hessian error estimates, quadratic-form gradients.
 
 The functions are random compositions of polynomials, sin, cos and exp in x and y,
 built as sympy expressions; the numeric methods see them as numpy callables (from
@@ -10,14 +10,14 @@ from fractions import Fraction
 
 import numpy as np
 import sympy
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from mathkit.calculus import directional_derivative, gradient, jvp
+from mathkit.calculus import directional_derivative, gradient, hessian, jvp
 from mathkit.quadratic import QuadraticForm
 from mathkit.testing import finite_arrays, nonzero_vectors
 
-from .functions import X, Y
+from .functions import X, Y, exact_hessian
 
 EPS = float(np.finfo(np.float64).eps)
 #: The error each method is held to, relative to the size of f, its gradient and its second
@@ -128,6 +128,51 @@ def test_exact_directional_is_scale_invariant_and_odd(expr, point, direction, c)
     flipped = directional_derivative(expr, rational, tuple(-d for d in direction),
                                      variables=(X, Y))
     assert sympy.simplify(scaled - base) == 0 and sympy.simplify(flipped + base) == 0
+
+
+# --- the Richardson Hessian's error estimate bounds its error --------------------------------
+
+#: sin(k g) for a composition g: at k = 300 the phase of f can turn by several radians over
+#: the finest default step of the Hessian's table (s / 4096), so its table must be extended
+FREQUENCIES = st.sampled_from([1, 30, 300])
+#: The margin for the rounding of f as coded, which no estimate sees (sin of a large
+#: argument), relative to |f| + |grad f|_1 + max |H_ij| + 1: 2000 times the median error of
+#: the Richardson Hessian (5e-13, docs/calculus.rst), as for first derivatives (TOLERANCES)
+HESSIAN_TOLERANCE = 1e-9
+#: The extended tables resolve f down to steps of ~1e-9 s: a curvature of 1e12 is a phase
+#: that turns by ~1e-3 rad over them; beyond ~1e18 the estimate is no longer a bound
+RESOLVED_CURVATURE = 1e12
+
+
+def _hessian_scale(expr, point) -> float:
+    """|f| + |grad f|_1 + 1 at the exact point, to 30 digits."""
+    values = {X: sympy.Rational(point[0]), Y: sympy.Rational(point[1])}
+    parts = [expr, expr.diff(X), expr.diff(Y)]
+    return 1 + sum(abs(float(sympy.N(e.subs(values), 30))) for e in parts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(COMPOSITIONS, FREQUENCIES, POINTS, st.sampled_from(["richardson", "auto"]))
+# the default tables of these lie outside their asymptotic regime (phase turning by a radian
+# or more over the finest step): without the extension the Hessian was 7.8 +- 4e3 for 9.9e7,
+# 250 +- 114 for 8.9e6, 2.4e4 +- 1.4e6 for 1.3e6
+@example(sympy.sin(10000 * X) * Y**2, 1, (0.5, 1.0), "richardson")
+@example(X * Y, 3000, (0.5, 1.0), "auto")
+@example(sympy.cos(sympy.exp(27 * X**3 * Y**3 / 2)), 1, (47 / 64, 61 / 64), "richardson")
+@example(sympy.cos(sympy.exp(27 * X**3 * Y**3 / 2)), 1, (47 / 64, 59 / 64), "auto")
+# twice the finest default step is near a multiple of the period: every level sees the
+# same slow alias (-7.4e5 +- 9e4 for -1.4e8 without the probe off the table's grid)
+@example(X - 4 * Y + 3, 3000, (59 / 64, 55 / 64), "richardson")
+@example(3 * X * Y - 4 * X, 3000, (62 / 64, -2 / 64), "auto")
+def test_richardson_hessian_error_estimate_bounds_its_error(expr, frequency, point, method):
+    expr = sympy.sin(frequency * expr) if frequency > 1 else expr
+    exact = exact_hessian(expr, point)
+    assume(np.abs(exact).max() <= RESOLVED_CURVATURE)
+    result = hessian(_numeric(expr), np.array(point), method=method, full_output=True)
+    assert result.method == "richardson"
+    scale = _hessian_scale(expr, point) + np.abs(exact).max()
+    allowed = result.error_estimate + HESSIAN_TOLERANCE * scale
+    assert np.all(np.abs(result.value - exact) <= allowed), (expr, result, exact)
 
 
 # --- the gradient of a quadratic form is 2 A x + b ------------------------------------------
