@@ -27,7 +27,8 @@ Both are :class:`PassageTimeLaw` objects: laws on ``{lower, lower + 2, ...}``
 (``lower = |r|``, or 2 for the return), *defective* when the event may never
 happen (``prob_finite() < 1``; ``sf(k)`` is ``P(k < T < inf)``). ``pmf`` is the
 closed form at any time; ``cdf`` sums it (the partial sums are kept and grown
-on demand, at most :data:`MAX_CDF_STEPS` steps). ``table()`` tabulates times up
+on demand, at most :data:`MAX_CDF_STEPS` steps, :data:`MAX_EXACT_CDF_STEPS` for
+exact ``p``). ``table()`` tabulates times up
 to ``n_max`` and reports the rest as ``omitted_mass`` (including the mass at
 infinity); :attr:`PassageTimeLaw.tail_mass` is the finite part
 ``P(n_max < T < inf)``.
@@ -71,6 +72,7 @@ __all__ = [
     "MAX_CDF_STEPS",
     "MAX_DEFAULT_EXACT_STEPS",
     "MAX_DEFAULT_STEPS",
+    "MAX_EXACT_CDF_STEPS",
     "MAX_EXACT_RETURNS_STEPS",
     "MAX_GENERAL_STEPS",
     "MAX_RETURNS_STEPS",
@@ -97,6 +99,9 @@ MAX_DEFAULT_STEPS = 100_000
 MAX_DEFAULT_EXACT_STEPS = 2_000
 #: Largest time up to which ``cdf`` partial sums are built.
 MAX_CDF_STEPS = 10**7
+#: ... for exact ``p``, whose terms grow to thousands of digits (the time to 20 000 is
+#: about 4 s, and it grows quadratically).
+MAX_EXACT_CDF_STEPS = 20_000
 #: Lattice points between two log-space binomial anchors of the float pmf.
 _ANCHOR = 32
 #: The default ``n_max`` aims at a finite omitted mass below this.
@@ -407,9 +412,11 @@ class PassageTimeLaw(IntegerLaw):
 
     def _grow(self, count: int) -> None:
         """Keep at least ``count`` lattice points (times ``lower + 2 i``) of partial sums."""
-        if count > MAX_CDF_STEPS // 2 + 1:
-            msg = (f"the cdf of a passage time is built by summation up to {MAX_CDF_STEPS} "
-                   f"steps; asked for {self._lower + 2 * (count - 1)}")
+        limit = MAX_EXACT_CDF_STEPS if self._exact else MAX_CDF_STEPS
+        if count > limit // 2 + 1:
+            exact = " with exact p (use a float p beyond)" if self._exact else ""
+            msg = (f"the cdf of a passage time is built by summation up to {limit} steps"
+                   f"{exact}; asked for {self._lower + 2 * (count - 1)}")
             raise ValueError(msg)
         if self._exact:
             have = len(self._values)

@@ -256,3 +256,12 @@ def test_pgf_outside_the_radius_of_convergence_is_refused():
     assert biased.pgf(radius) == pytest.approx(1.0)  # 1 - sqrt(1 - 4pq R^2) = 1
     with pytest.raises(ValueError, match="z must satisfy"):
         biased.pgf(1.01 * radius)
+
+
+def test_exact_cdf_refuses_sums_too_long_to_finish():
+    # found: cdf(10^6) with p = 1/3 summed a million growing Fractions (hours)
+    law = SimpleWalk(Fraction(1, 3)).first_passage(2)
+    assert law.cdf(1000) == law.prob_finite() - law.sf(1000)
+    with pytest.raises(ValueError, match=r"up to 20000 steps with exact p \(use a float p"):
+        law.sf(10**6)
+    assert SimpleWalk(1 / 3).first_passage(2).sf(10**6) == 0.0  # float p: fine
