@@ -65,6 +65,10 @@ __all__ = ["ExactSimplePosition", "SimpleWalkPosition", "WalkPosition", "positio
 
 #: Largest n the float kernels accept (integers stay exact in float64).
 MAX_FLOAT_STEPS = 2**53
+#: Largest table of an exact law: the simple walk's ``n + 1`` probabilities (about 6 s
+#: at this size, growing like ``n^3``), and the ``n * width + 1`` of a general walk's,
+#: whose exact powering costs more (about 4 s).
+MAX_EXACT_SIMPLE_TERMS, MAX_EXACT_GENERAL_TERMS = 10_001, 6_001
 
 
 def position_law(walk, n: int) -> IntegerLaw:
@@ -81,6 +85,7 @@ def position_law(walk, n: int) -> IntegerLaw:
     if isinstance(walk, SimpleWalk):
         if walk.is_exact:
             if walk.is_symbolic or walk.p not in (0, 1):
+                _check_exact_terms(n + 1, MAX_EXACT_SIMPLE_TERMS, n)
                 return ExactSimplePosition(walk, n)
             return TabulatedLaw(n if walk.p == 1 else -n, [Fraction(1)])
         if n > MAX_FLOAT_STEPS:
@@ -89,7 +94,17 @@ def position_law(walk, n: int) -> IntegerLaw:
         if n == 0 or walk.p in (0.0, 1.0):
             return TabulatedLaw(n if walk.p == 1.0 else -n if n else 0, np.ones(1))
         return SimpleWalkPosition(walk, n)
+    if walk.is_exact and walk.span:
+        width = (walk.steps[-1] - walk.steps[0]) // walk.span
+        _check_exact_terms(n * width + 1, MAX_EXACT_GENERAL_TERMS, n)
     return WalkPosition(walk, n)
+
+
+def _check_exact_terms(terms: int, limit: int, n: int) -> None:
+    if terms > limit:
+        msg = (f"n = {n} is too large for an exact law: it would hold {terms} exact "
+               f"probabilities, at most {limit} here; use a float p (or float step law)")
+        raise ValueError(msg)
 
 
 class SimpleWalkPosition(IntegerLaw):
@@ -230,8 +245,8 @@ class ExactSimplePosition(TabulatedLaw):
 
     ``P(S_n = 2K - n) = C(n, K) p^K q^(n - K)``: Fractions for a Fraction
     ``p``, sympy Rationals for a sympy Rational, sympy expressions for a
-    symbolic ``p``. Holds all ``n + 1`` probabilities (use a float ``p`` for
-    large ``n``).
+    symbolic ``p``. Holds all ``n + 1`` probabilities, so ``n`` is at most
+    ``MAX_EXACT_SIMPLE_TERMS - 1`` (use a float ``p`` for large ``n``).
 
     Examples
     --------

@@ -408,6 +408,17 @@ def test_too_large_n_for_float_p():
         SimpleWalk(0.5).position(2**53 + 1)
 
 
+@pytest.mark.parametrize(("walk", "n", "terms"), [
+    (SimpleWalk(Fraction(1, 3)), 10**5, 100_001),  # found: built for minutes, silently
+    (SimpleWalk(sympy.Symbol("p")), 10_001, 10_002),
+    (Walk({-1: Fraction(1, 4), 0: Fraction(1, 4), 2: Fraction(1, 2)}), 2001, 6004),
+])
+def test_exact_laws_too_large_to_tabulate_are_refused(walk, n, terms):
+    with pytest.raises(ValueError, match=f"n = {n} is too large for an exact law: it would "
+                                         f"hold {terms} exact probabilities"):
+        walk.position(n)
+
+
 def test_nan_arguments():
     law = SimpleWalk(0.5).position(10)
     for method in (law.pmf, law.logpmf, law.cdf, law.logcdf, law.sf, law.logsf):
