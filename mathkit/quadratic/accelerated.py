@@ -47,7 +47,7 @@ from mathkit.quadratic.closed_form import (
     spectral_status,
 )
 from mathkit.quadratic.form import QuadraticForm
-from mathkit.quadratic.iterative import CONVERGED, _checkable, finish, scaled_start
+from mathkit.quadratic.iterative import CONVERGED, _checkable, finish, scaled_start, unscaled
 
 __all__ = ["ACCELERATED"]
 
@@ -133,19 +133,20 @@ class _Run:
     def step_to(self, y):
         """Move to ``y``, recompute ``A y`` and the gradient, record, check divergence."""
         self.y = y
-        self.Ay = self.form.matvec(y)
-        self.g = 2.0 * self.Ay + self.b
-        self.iterations += 1
-        gg = self._record()
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging run: checked below
+            self.Ay = self.form.matvec(y)
+            self.g = 2.0 * self.Ay + self.b
+            self.iterations += 1
+            gg = self._record()
         if not math.isfinite(gg) or gg > self.limit:
             raise _diverged(self.method, self.bounds, self.given, self.iterations)
         if self.callback is not None:
             self.callback(readonly(self.sigma * y))
 
     def result(self, raw: str):
-        return finish(self.form, raw, self.sigma * self.y, None, method=self.method,
+        return finish(self.form, raw, unscaled(self.sigma, self.y), None, method=self.method,
                       iterations=self.iterations, norms=self.norms, values=self.values,
-                      recursive=self.norms[-1])
+                      recursive=self.norms[-1], threshold=self.sigma * self.threshold)
 
 
 def _hessian_bounds(bounds):

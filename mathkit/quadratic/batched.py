@@ -127,6 +127,9 @@ def _check_inputs(A, b, c, check_A: bool = True) -> tuple[np.ndarray, np.ndarray
     b = check_shape(check_finite_array(b, "b"), "b", (count, n))
     if c is None:
         c = np.zeros(1)
+    elif isinstance(c, bool | np.bool_):  # as for QuadraticForm's c
+        msg = f"c must be a real number or an array of them, got bool {c}"
+        raise TypeError(msg)
     else:
         c = check_finite_array(c, "c")
         c = c.reshape(1) if c.ndim == 0 else check_shape(c, "c", (count,))
@@ -167,6 +170,20 @@ def _stack_cholesky(S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return L, exists
 
 
+def _triangular_solves(L: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``x`` with ``L L^T x = -b/2`` for the stacks ``L`` (B, n, n) and ``b`` (B, n)."""
+    count, n = b.shape
+    y = np.empty((count, n))
+    for i in range(n):  # L y = -b/2
+        known = np.einsum("kj,kj->k", L[:, i, :i], y[:, :i])
+        y[:, i] = (-0.5 * b[:, i] - known) / L[:, i, i]
+    x = np.empty((count, n))
+    for i in range(n - 1, -1, -1):  # L^T x = y
+        known = np.einsum("kj,kj->k", L[:, i + 1:, i], x[:, i + 1:])
+        x[:, i] = (y[:, i] - known) / L[:, i, i]
+    return x
+
+
 def _cholesky_numpy(A: np.ndarray, b: np.ndarray, c: np.ndarray):
     """``(x, value, ok)``: the numpy reference of the numba kernel (``ok`` False -> fallback)."""
     count, n = b.shape
@@ -181,15 +198,9 @@ def _cholesky_numpy(A: np.ndarray, b: np.ndarray, c: np.ndarray):
     index = np.flatnonzero(ok)
     if index.size:
         Lk, bk = L[index], b[index]
-        y = np.empty((index.size, n))
-        for i in range(n):  # L y = -b/2
-            known = np.einsum("kj,kj->k", Lk[:, i, :i], y[:, :i])
-            y[:, i] = (-0.5 * bk[:, i] - known) / Lk[:, i, i]
-        xk = np.empty((index.size, n))
-        for i in range(n - 1, -1, -1):  # L^T x = y
-            known = np.einsum("kj,kj->k", Lk[:, i + 1:, i], xk[:, i + 1:])
-            xk[:, i] = (y[:, i] - known) / Lk[:, i, i]
-        fk = c[index] + 0.5 * np.einsum("kj,kj->k", bk, xk)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: `finite` below
+            xk = _triangular_solves(Lk, bk)
+            fk = c[index] + 0.5 * np.einsum("kj,kj->k", bk, xk)
         finite = np.isfinite(fk) & np.isfinite(xk).all(axis=1)
         x[index[finite]] = xk[finite] + 0.0
         value[index[finite]] = fk[finite] + 0.0
@@ -222,8 +233,9 @@ def _eigen_fallback(A: np.ndarray, b: np.ndarray, c: np.ndarray, index: np.ndarr
     negative = eigenvalues < -threshold[:, None]
     zero = ~(positive | negative)
     coefficients = np.einsum("kji,kj->ki", V, bk)
-    scaled = np.where(zero, 0.0, coefficients / np.where(zero, 1.0, eigenvalues))
-    xk = -0.5 * np.einsum("kij,kj->ki", V, scaled) + 0.0
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow: _check_representable
+        scaled = np.where(zero, 0.0, coefficients / np.where(zero, 1.0, eigenvalues))
+        xk = -0.5 * np.einsum("kij,kj->ki", V, scaled) + 0.0
     norm_b = _row_norms(bk)
     nullspace_part = _row_norms(np.where(zero, coefficients, 0.0))
     smallest = np.where(zero, np.inf, np.abs(eigenvalues)).min(axis=1)
@@ -234,10 +246,22 @@ def _eigen_fallback(A: np.ndarray, b: np.ndarray, c: np.ndarray, index: np.ndarr
     codes = np.full(index.size, OPTIMAL, dtype=np.int8)
     codes[zero.any(axis=1)] = OPTIMAL_SET
     codes[negative.any(axis=1) | (zero.any(axis=1) & ~consistent)] = UNBOUNDED
-    fk = c[index] + 0.5 * np.einsum("kj,kj->k", bk, xk)
+    with np.errstate(over="ignore", invalid="ignore"):
+        fk = c[index] + 0.5 * np.einsum("kj,kj->k", bk, xk)
     x[index] = xk
     value[index] = np.where(codes == UNBOUNDED, -math.inf, fk + 0.0)
     status[index] = codes
+
+
+def _check_representable(x: np.ndarray, value: np.ndarray, status: np.ndarray) -> None:
+    """Raise if a minimizer or a finite minimum overflowed float64 (never return inf or NaN)."""
+    bad = ~np.isfinite(x).all(axis=1) | ~(np.isfinite(value) | (status == UNBOUNDED))
+    if bad.any():
+        k = int(np.argmax(bad))
+        msg = (f"problem {k} overflows float64: its minimizer or minimum is beyond 1.8e308 "
+               f"(got x = {x[k].tolist()}, value = {value[k]}); b[{k}] is too large for A[{k}] "
+               f"(|x| ~ ||b|| / (2 lambda_min)) or c[{k}]: rescale them")
+        raise ValueError(msg)
 
 
 def minimize_batch(A, b, c=None, backend: str = "auto") -> BatchResult:
@@ -272,7 +296,9 @@ def minimize_batch(A, b, c=None, backend: str = "auto") -> BatchResult:
         If ``A``, ``b`` or ``c`` is not numeric, or ``backend`` not a string.
     ValueError
         If ``A`` is not of shape (B, n, n) with ``n >= 1``, ``b`` not (B, n),
-        ``c`` not (B,), an entry is NaN or infinite, or ``backend`` unknown.
+        ``c`` not (B,), an entry is NaN or infinite, or ``backend`` unknown;
+        if a minimizer or a finite minimum overflows float64 (``b_k`` huge
+        for a nearly singular ``A_k``: rescale the problem).
     BackendUnavailableError
         If the engine asked for by name cannot run here (``"cupy"`` without
         CuPy or a GPU).
@@ -372,6 +398,7 @@ def minimize_batch(A, b, c=None, backend: str = "auto") -> BatchResult:
         x, value, ok = _cholesky_numpy(A, b, c)
     status = np.zeros(count, dtype=np.int8)
     _eigen_fallback(A, b, c, np.flatnonzero(~ok), x, value, status)
+    _check_representable(x, value, status)
     return BatchResult(_readonly(x), _readonly(value), _readonly(status), engine)
 
 
@@ -396,7 +423,7 @@ def _numpy_on_gpu(A: np.ndarray, b: np.ndarray, c: np.ndarray) -> BatchResult:
 
     from mathkit.quadratic import _device_batched
 
-    x, value, status = _device_batched.solve_stack(cupy.asarray(A), cupy.asarray(b),
-                                                   cupy.asarray(c))
-    return BatchResult(*(_readonly(cupy.asnumpy(part)) for part in (x, value, status)),
-                       backend="cupy")
+    x, value, status = (cupy.asnumpy(part) for part in _device_batched.solve_stack(
+        cupy.asarray(A), cupy.asarray(b), cupy.asarray(c)))
+    _check_representable(x, value, status)
+    return BatchResult(*(_readonly(part) for part in (x, value, status)), backend="cupy")

@@ -162,7 +162,12 @@ def spectrum(form: QuadraticForm, tol: float | None = None) -> Spectrum:
     if key not in form._cache:
         from scipy.linalg import eigh
 
-        eigenvalues, eigenvectors = eigh(form.dense(), driver="evd")
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below
+            eigenvalues, eigenvectors = eigh(form.dense(), driver="evd", check_finite=False)
+        if not (np.isfinite(eigenvalues).all() and np.isfinite(eigenvectors).all()):
+            msg = (f"A is too large: its eigenvalues overflow float64 (largest |A_ij| = "
+                   f"{float(np.abs(form.dense()).max()):.3g}); rescale A and b")
+            raise ValueError(msg)
         scale = float(np.abs(eigenvalues).max())
         threshold = form.n * EPS * scale if tol is None else tol
         positive = eigenvalues > threshold

@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from mathkit.quadratic.classify import EPS, exact_inertia, spectrum
-from mathkit.quadratic.form import QuadraticForm, safe_norm
+from mathkit.quadratic.form import QuadraticForm, safe_norm, value_at
 from mathkit.quadratic.result import IterationHistory, MinimizeResult
 
 OPTIMAL, OPTIMAL_SET, UNBOUNDED, MAXITER = "optimal", "optimal_set", "unbounded", "maxiter"
@@ -35,13 +35,25 @@ def readonly(array: np.ndarray) -> np.ndarray:
     return array
 
 
+def check_representable(x: np.ndarray, method: str) -> np.ndarray:
+    """``x`` unchanged if finite; else a ValueError: the answer overflows float64."""
+    if not np.isfinite(x).all():
+        index = int(np.argmin(np.isfinite(x)))
+        msg = (f"the {method} result overflows float64: x has {x[index]} at index "
+               f"({index},); b is too large for this A (|x| ~ ||b|| / (2 lambda_min)): "
+               "rescale A or b")
+        raise ValueError(msg)
+    return x
+
+
 def numeric_result(form: QuadraticForm, x, *, status: str, method: str, message: str,
                    iterations: int = 0, gradient_norms=None, values=None, nullspace=None,
                    direction=None, recursive_gradient_norm=None) -> MinimizeResult:
     """Assemble a MinimizeResult, recomputing the gradient at ``x``."""
-    x = readonly(x)
+    x = check_representable(readonly(x), method)
     gradient_norm = safe_norm(form.gradient(x))
-    value_at_x = float(form(x))
+    value_at_x = value_at(form, x, "x", f"the {method} result is too large for float64 "
+                          "arithmetic; rescale A, b or c")
     if gradient_norms is None:
         gradient_norms, values = [gradient_norm], [value_at_x]
     return MinimizeResult(
@@ -117,7 +129,7 @@ def orient(direction: np.ndarray, form: QuadraticForm) -> np.ndarray:
     when the curvature is negative; this makes the choice reproducible."""
     d = np.array(direction, dtype=np.float64)
     slope = float(form.b @ d)
-    scale = np.finfo(np.float64).eps * float(np.linalg.norm(form.b))
+    scale = np.finfo(np.float64).eps * safe_norm(form.b)
     if slope > scale or (abs(slope) <= scale and d[np.argmax(np.abs(d))] < 0):
         d = -d
     return d + 0.0  # no negative zeros
@@ -147,7 +159,8 @@ def _pseudo_solve(form: QuadraticForm, rhs: np.ndarray) -> np.ndarray:
     spec = spectrum(form)
     keep = ~spec.zero
     V = spec.eigenvectors[:, keep]
-    return V @ ((V.T @ rhs) / spec.eigenvalues[keep])
+    with np.errstate(over="ignore", invalid="ignore"):  # callers check x is finite
+        return V @ ((V.T @ rhs) / spec.eigenvalues[keep])
 
 
 def lstsq(form: QuadraticForm) -> MinimizeResult:
@@ -163,29 +176,38 @@ def lstsq(form: QuadraticForm) -> MinimizeResult:
 
 
 def newton(form: QuadraticForm, x0: np.ndarray, callback=None) -> MinimizeResult:
-    """One Newton step ``x_1 = x_0 - (2A)^+ (2 A x_0 + b)``."""
+    """One Newton step ``x_1 = x_0 - (2A)^+ (2 A x_0 + b)``.
+
+    Evaluated as ``x_1 = (I - A^+ A) x_0 - A^+ b / 2`` (the same in exact
+    arithmetic): ``x_0 - A^+ A x_0`` would cancel, losing ``eps ||x_0||``, which
+    swamps ``x_1`` when ``x_0`` is far away. ``I - A^+ A = N N^T`` projects on
+    the nullspace; it is zero for positive definite ``A``.
+    """
     from scipy.linalg import cho_solve
 
     g0 = form.gradient(x0)
     factor = well_conditioned_cholesky(form)
     if factor is not None:
-        x1 = x0 - 0.5 * cho_solve(factor, g0, check_finite=False)
+        x1 = cho_solve(factor, -0.5 * form.b, check_finite=False)
         status, nullspace, direction = OPTIMAL, None, None
         reason = "A is positive definite: one Newton step reaches the unique minimizer"
     else:
-        x1 = x0 - 0.5 * _pseudo_solve(form, g0)
+        N = spectrum(form).nullspace()
+        x1 = N @ (N.T @ x0) - 0.5 * _pseudo_solve(form, form.b)
         status, nullspace, direction, reason = spectral_status(form)
         if status == OPTIMAL_SET:
             reason += "; x is the minimizer nearest x0"
         elif status == OPTIMAL:
             reason = "A is positive definite: one Newton step reaches the unique minimizer"
+    x1 = check_representable(x1, "newton")
     if callback is not None:
         callback(readonly(x1))
     g1 = form.gradient(x1)
     return numeric_result(
         form, x1, status=status, method="newton", message=reason, iterations=1,
         gradient_norms=[safe_norm(g0), safe_norm(g1)],
-        values=[form(x0), form(x1)], nullspace=nullspace, direction=direction,
+        values=[value_at(form, x0, "x0", "rescale x0"), value_at(form, x1, "x", "rescale A or b")],
+        nullspace=nullspace, direction=direction,
     )
 
 

@@ -50,12 +50,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 import numpy as np
 
 from mathkit._validate import _describe
 from mathkit.quadratic.classify import EPS
-from mathkit.quadratic.form import DENSE_LIMIT, QuadraticForm, float_array, safe_norm
+from mathkit.quadratic.form import DENSE_LIMIT, QuadraticForm, float_array, safe_norm, value_at
 
 __all__ = ["reduced_problem"]
 
@@ -151,7 +152,7 @@ def reduced_form(form: QuadraticForm, reduction: Reduction):
     linear = basis.T @ form.gradient(x_p)
     noise = 10 * form.n * EPS * (2 * scale * safe_norm(x_p) + safe_norm(form.b))
     linear[flat & (np.abs(linear) <= noise)] = 0.0
-    return QuadraticForm(np.diag(eigenvalues), linear, float(form(x_p))), basis
+    return QuadraticForm(np.diag(eigenvalues), linear, _value(form, x_p)), basis
 
 
 def multipliers(form: QuadraticForm, C: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -159,8 +160,13 @@ def multipliers(form: QuadraticForm, C: np.ndarray, x: np.ndarray) -> np.ndarray
     return np.linalg.lstsq(C.T, -form.gradient(x), rcond=None)[0]
 
 
+def _value(form: QuadraticForm, x: np.ndarray) -> float:
+    return value_at(form, x, "x", "the constrained minimizer is too large for float64 "
+                    "arithmetic; rescale d (or C, A, b)")
+
+
 def _kkt_solve(form: QuadraticForm, C: np.ndarray, d: np.ndarray, full_rank: bool):
-    from scipy.linalg import LinAlgError, lstsq, solve
+    from scipy.linalg import LinAlgError, LinAlgWarning, lstsq, solve
 
     m, n = C.shape
     K = np.zeros((n + m, n + m))
@@ -170,12 +176,33 @@ def _kkt_solve(form: QuadraticForm, C: np.ndarray, d: np.ndarray, full_rank: boo
     rhs = np.concatenate([-form.b, d])
     if full_rank:
         try:
-            solution = solve(K, rhs, assume_a="sym", check_finite=False)
+            with warnings.catch_warnings():  # K singular to working precision: checked by
+                warnings.simplefilter("ignore", LinAlgWarning)  # _kkt_or_reduced
+                solution = solve(K, rhs, assume_a="sym", check_finite=False)
         except LinAlgError:
             solution = lstsq(K, rhs)[0]
     else:
         solution = lstsq(K, rhs)[0]
     return solution[:n], solution[n:]
+
+
+def _kkt_or_reduced(form: QuadraticForm, C: np.ndarray, d: np.ndarray, x: np.ndarray,
+                    full_rank: bool) -> tuple[np.ndarray, bool]:
+    """The KKT solution when it is finite and as feasible as the reduced ``x``, else ``x``.
+
+    With ``C`` far smaller or larger than ``A`` the KKT matrix is singular to working
+    precision and its solution may be NaN or leave ``C x != d``; the null-space one stands.
+    """
+    candidate, _ = _kkt_solve(form, C, d, full_rank)
+    if not np.isfinite(candidate).all():
+        return x, False
+    # x's natural size includes |b| / |2A|: where the feasible minimizer is 0 (d = 0), the
+    # KKT solve still leaves a rounding of that size (found: C x = 1e-22 for b = 1e-5)
+    size = max(safe_norm(x), safe_norm(candidate),
+               safe_norm(form.b) / max(2.0 * form.norm_estimate(), math.ulp(0.0)))
+    slack = 10 * sum(C.shape) * EPS * (safe_norm(C) * size + safe_norm(d))
+    usable = safe_norm(C @ candidate - d) <= 2.0 * safe_norm(C @ x - d) + slack
+    return (candidate, True) if usable else (x, False)
 
 
 def minimize_constrained(form: QuadraticForm, constraints, method: str, x0, tol: float,
@@ -201,8 +228,8 @@ def minimize_constrained(form: QuadraticForm, constraints, method: str, x0, tol:
     x = x_p + Z @ inner.x
     chosen = inner.method
     if method == "auto" and inner.status == "optimal":
-        x, _ = _kkt_solve(form, C, d, reduction.rank == C.shape[0])
-        chosen = "kkt"
+        x, used = _kkt_or_reduced(form, C, d, x, reduction.rank == C.shape[0])
+        chosen = "kkt" if used else chosen
     return _lift(form, C, d, inner, x, Z, chosen)
 
 
@@ -220,7 +247,7 @@ def _lift(form, C, d, inner, x, Z, method):
     return dataclasses.replace(
         inner,
         x=_readonly(x),
-        value=-math.inf if inner.status == "unbounded" else float(form(x)),
+        value=-math.inf if inner.status == "unbounded" else _value(form, x),
         gradient_norm=reduced_gradient,
         message=f"on C x = d (null-space dimension {Z.shape[1]}): {inner.message}",
         nullspace=None if nullspace is None else _readonly(nullspace),
@@ -240,7 +267,7 @@ def _plain_result(form, C, x, *, status, message, value, violation, with_multipl
     return MinimizeResult(
         x=x, value=value, gradient_norm=gradient_norm,
         iterations=0, converged=status == "optimal", status=status, message=message,
-        history=IterationHistory.build([gradient_norm], [float(form(x))]), method="kkt",
+        history=IterationHistory.build([gradient_norm], [_value(form, x)]), method="kkt",
         multipliers=_readonly(multipliers(form, C, x)) if with_multipliers else None,
         constraint_violation=violation,
     )
@@ -256,7 +283,7 @@ def _infeasible(form, C, reduction):
 def _single_point(form, C, reduction):
     message = "C has rank n: x = C^+ d is the only feasible point"
     return _plain_result(form, C, reduction.particular, status="optimal", message=message,
-                         value=float(form(reduction.particular)),
+                         value=_value(form, reduction.particular),
                          violation=reduction.violation, with_multipliers=True)
 
 

@@ -93,6 +93,11 @@ def safe_norm(vector: np.ndarray) -> float:
     return largest * float(np.linalg.norm(vector / largest))
 
 
+def value_at(form: QuadraticForm, x: np.ndarray, name: str, hint: str) -> float:
+    """``f(x)`` at one float point of a numeric form (see ``QuadraticForm._values``)."""
+    return float(form._values(np.reshape(x, (1, form.n)), name, hint)[0])
+
+
 def float_array(x, name: str) -> np.ndarray:
     """``x`` as a finite float64 array; sympy numbers and Fractions are converted."""
     try:
@@ -269,7 +274,11 @@ def _operator(A):
 
 
 def _operator_product(A, v, adjoint: bool = False) -> np.ndarray:
-    result = A.rmatvec(v) if adjoint else A.matvec(v)
+    try:
+        result = A.rmatvec(v) if adjoint else A.matvec(v)
+    except ValueError as error:  # scipy's reshape of a wrongly shaped result
+        msg = f"A @ v must give a finite vector of shape {v.shape}, but it failed: {error}"
+        raise ValueError(msg) from None
     result = np.asarray(result, dtype=np.float64).reshape(-1)
     if result.shape != v.shape or not np.isfinite(result).all():
         msg = (
@@ -486,10 +495,12 @@ class QuadraticForm:
                         break
                     v = w / estimate
             elif self.kind == "sparse":
-                estimate = float(abs(self.A).sum(axis=1).max())
+                with np.errstate(over="ignore"):  # inf: the iterative methods refuse it
+                    estimate = float(abs(self.A).sum(axis=1).max())
             else:
                 matrix = self.A if self.kind == "dense" else self._float_matrix()
-                estimate = float(np.abs(matrix).sum(axis=1).max())
+                with np.errstate(over="ignore"):
+                    estimate = float(np.abs(matrix).sum(axis=1).max())
             self._cache["norm"] = estimate
         return self._cache["norm"]
 
@@ -598,8 +609,8 @@ class QuadraticForm:
         Raises
         ------
         ValueError
-            If the last axis of ``x`` is not of length ``n`` or an entry is
-            not finite.
+            If the last axis of ``x`` is not of length ``n``, an entry is
+            not finite, or ``f(x)`` overflows float64.
         TypeError
             If ``x`` is not numeric.
         """
@@ -610,13 +621,21 @@ class QuadraticForm:
         if self.kind == "device":
             return self._device_value(x)
         array = self._point(x)
-        rows = array.reshape(-1, self.n)
-        values = np.einsum("ij,ij->i", rows, self._rows_times_A(rows)) + rows @ self.b + self.c
-        if np.isnan(values).any():
-            msg = "f(x) overflowed to inf - inf; rescale x"
-            raise FloatingPointError(msg)
-        values = values.reshape(array.shape[:-1])
+        values = self._values(array.reshape(-1, self.n), "x", "rescale x").reshape(
+            array.shape[:-1])
         return values[()] if array.ndim == 1 else values
+
+    def _values(self, rows: np.ndarray, name: str, hint: str) -> np.ndarray:
+        """``f`` at the rows of ``rows``; ValueError naming ``name`` if it overflows."""
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below
+            values = (np.einsum("ij,ij->i", rows, self._rows_times_A(rows)) + rows @ self.b
+                      + self.c)
+        if not np.isfinite(values).all():
+            largest = float(np.abs(rows).max())
+            msg = (f"f({name}) overflows float64 (|{name}_i| up to {largest:.3g}, "
+                   f"f = {values[~np.isfinite(values)][0]}): {hint}")
+            raise ValueError(msg)
+        return values
 
     def gradient(self, x):
         """The gradient ``2 A x + b``, batched over leading axes.
@@ -632,7 +651,8 @@ class QuadraticForm:
         Raises
         ------
         ValueError, TypeError
-            As for calling the form.
+            As for calling the form (``ValueError`` also when the gradient
+            overflows float64).
 
         Examples
         --------
@@ -651,9 +671,17 @@ class QuadraticForm:
             rows = self.namespace.reshape(array, (-1, self.n))
             return self.namespace.reshape(2.0 * device.rows_times_A(self, rows) + self.b,
                                           array.shape)
-        array = self._point(x)
-        rows = array.reshape(-1, self.n)
-        return (2.0 * self._rows_times_A(rows) + self.b).reshape(array.shape)
+        return self._gradients(self._point(x), "x")
+
+    def _gradients(self, array: np.ndarray, name: str) -> np.ndarray:
+        """``2 A x + b`` for the points ``array``; ValueError naming ``name`` on overflow."""
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below
+            gradient = 2.0 * self._rows_times_A(array.reshape(-1, self.n)) + self.b
+        if not np.isfinite(gradient).all():
+            msg = (f"the gradient 2 A {name} + b overflows float64 (|{name}_i| up to "
+                   f"{float(np.abs(array).max()):.3g}): rescale {name}, or A and b")
+            raise ValueError(msg)
+        return gradient.reshape(array.shape)
 
     def _device_value(self, x):
         from mathkit.quadratic import device
@@ -771,10 +799,12 @@ class QuadraticForm:
         ------
         TypeError
             If ``expr`` is not a sympy expression or number (strings are not
-            parsed), or a variable is not a sympy Symbol.
+            parsed), has a non-real coefficient (``I``), or a variable is not
+            a sympy Symbol.
         ValueError
             If ``expr`` is not a polynomial in the variables (``sin(x)``,
-            ``1/x``, ``sqrt(x)``), has degree above 2, or there are no (or
+            ``1/x``, ``sqrt(x)``), has degree above 2, a coefficient is
+            infinite or NaN (``oo``, ``zoo``, ``nan``), or there are no (or
             repeated) variables.
 
         Notes
@@ -832,6 +862,8 @@ class QuadraticForm:
         b = sympy.zeros(n, 1)
         c = sympy.Integer(0)
         for monomial, coefficient in poly.terms():
+            term = sympy.Mul(*(v**power for v, power in zip(variables, monomial, strict=True)))
+            _check_exact_entry(coefficient, "expr", f" as the coefficient of {term}")
             indices = [i for i, power in enumerate(monomial) for _ in range(power)]
             if not indices:
                 c = coefficient

@@ -39,6 +39,13 @@ preconditioner: one kernel serves conjugate gradients, preconditioned CG and
 device forms; ``krylov_minimize`` scales the problem for it and turns its
 outcome into a status.
 
+A recursive residual, or one that underflowed, can claim convergence where
+the true gradient disagrees (an ``x0`` so far away that ``eps ||x0||``
+swamps the minimizer): ``"converged"`` is accepted only if the recomputed
+``||2 A x + b||`` is within ``tol`` or within rounding, ``1000 n (eps
+(||2A|| ||x|| + ||b||) + tiny (1 + ||2A||))`` (``tiny`` the smallest
+subnormal); otherwise the status is ``"maxiter"``.
+
 When an iteration stops at a stationary point, the status is checked against
 ``A`` itself where that is affordable (dense ``A``, or ``n <= 2000``): a
 Cholesky factorization, or the eigenvalues when that fails. So an indefinite
@@ -61,6 +68,7 @@ from mathkit.quadratic.closed_form import (
     OPTIMAL,
     OPTIMAL_SET,
     UNBOUNDED,
+    check_representable,
     exact_result,
     exact_status,
     numeric_result,
@@ -68,7 +76,7 @@ from mathkit.quadratic.closed_form import (
     spectral_status,
     well_conditioned_cholesky,
 )
-from mathkit.quadratic.form import DENSE_LIMIT, QuadraticForm, safe_norm
+from mathkit.quadratic.form import DENSE_LIMIT, QuadraticForm, safe_norm, value_at
 from mathkit.quadratic.krylov import CONVERGED, CURVATURE, OVERFLOW, UNDERFLOW
 
 #: Gradient descent recomputes ``A x`` from ``x`` every this many iterations.
@@ -90,21 +98,72 @@ def _checkable(form: QuadraticForm) -> bool:
     return form.kind == "dense" or form.n <= DENSE_LIMIT
 
 
+#: Methods that never look at the curvature ``p^T A p`` of a direction.
+NO_CURVATURE_TEST = ("heavy_ball", "nesterov", "chebyshev")
+#: A converged iterate must have ``||2 A x + b||`` within the tolerance, or within this
+#: many ``n (eps (||2A|| ||x|| + ||b||) + tiny (1 + ||2A||))`` (what rounding allows;
+#: recursive residuals drift; ``tiny`` the smallest subnormal, the resolution of x).
+ROUNDING_SLACK = 1e3
+SUBNORMAL = float(np.finfo(np.float64).smallest_subnormal)
+
+
+def _inaccurate(form: QuadraticForm, x, threshold: float | None) -> str:
+    """Why a "converged" ``x`` is not a solution (true gradient above tol and rounding), or ""."""
+    if threshold is None:
+        return ""
+    true = safe_norm(form.gradient(x))
+    scale = 2.0 * form.norm_estimate()
+    floor = ROUNDING_SLACK * form.n * (EPS * (scale * safe_norm(x) + safe_norm(form.b))
+                                       + SUBNORMAL * (1.0 + scale))
+    if true <= max(threshold, floor):
+        return ""
+    return (f"the iteration's own residual met tol, but the true gradient norm at x is "
+            f"{true:.3g}, above tol * reference = {threshold:.3g} and the rounding level "
+            f"{floor:.3g} (x0 so far away that eps |x0| swamps the minimizer, or the "
+            "recursive residual drifted): not converged")
+
+
+def _certified(form: QuadraticForm, direction, met: str):
+    """``(status, direction, message)`` for a kernel's direction of non-positive curvature.
+
+    The kernels count a curvature below rounding (``n eps ||2A||``) as zero; a direction
+    whose curvature is in fact positive is no certificate (``f`` turns up again along it).
+    Then, where ``A`` can be checked, its spectrum decides: its direction, or "maxiter".
+    """
+    d = np.asarray(direction, dtype=np.float64)
+    if not _checkable(form) or float(d @ form.matvec(d)) <= 0.0:
+        return UNBOUNDED, d, f"{met}: f decreases without bound along it"
+    checked, _, spectral_direction, reason = spectral_status(form)
+    if checked == UNBOUNDED:
+        return UNBOUNDED, spectral_direction, f"{met} (curvature at rounding level); {reason}"
+    return MAXITER, None, (f"{met} (curvature at rounding level), but {reason}: stopped "
+                           "before converging")
+
+
 def finish(form: QuadraticForm, raw: str, x, direction, *, method: str, iterations: int,
-            norms, values, recursive: float):
-    """Turn a kernel's raw outcome into a status, checked against ``A`` where affordable."""
+           norms, values, recursive: float, threshold: float | None = None):
+    """Turn a kernel's raw outcome into a status, checked against ``A`` where affordable.
+
+    ``threshold`` (``tol`` times the reference gradient norm): a ``"converged"``
+    outcome whose true gradient is above it and above rounding becomes ``"maxiter"``.
+    """
     nullspace = None
     what = METHOD_NAMES[method]
+    x = check_representable(np.asarray(x, dtype=np.float64), method)
+    inaccurate = _inaccurate(form, x, threshold) if raw == CONVERGED else ""
+    if inaccurate:
+        raw = MAXITER
     stopped = {
         CONVERGED: f"{what} converged in {iterations} iterations",
-        MAXITER: f"{what} stopped after maxiter = {iterations} iterations",
+        MAXITER: f"{what} stopped after {iterations} iterations: {inaccurate}" if inaccurate
+        else f"{what} stopped after maxiter = {iterations} iterations",
         OVERFLOW: f"{what} stopped after {iterations} iterations: the next step overflows "
                   "(a step of near-zero curvature)",
     }.get(raw, "")
     if raw == CURVATURE:
-        status = UNBOUNDED
-        message = (f"{what} met a direction of non-positive curvature after {iterations} "
-                   "iterations: f decreases without bound along it")
+        status, direction, message = _certified(
+            form, direction, f"{what} met a direction of non-positive curvature after "
+            f"{iterations} iterations")
     elif not _checkable(form):
         if raw == OVERFLOW:
             msg = (f"{stopped}; A ({form.kind}, n = {form.n}) is too large to check whether f "
@@ -113,9 +172,13 @@ def finish(form: QuadraticForm, raw: str, x, direction, *, method: str, iteratio
         status = OPTIMAL if raw == CONVERGED else MAXITER
         message = stopped
         if raw == CONVERGED:
-            message += (" to a stationary point with positive curvature along every search "
-                        f"direction (definiteness of A not verified for a {form.kind} form "
-                        f"with n > {DENSE_LIMIT})")
+            unverified = (f"definiteness of A not verified for a {form.kind} form with "
+                          f"n > {DENSE_LIMIT}")
+            message += (f" to a stationary point ({unverified}; this method tests no "
+                        "curvature but trusts the eigenvalue bounds, so a saddle point of an "
+                        "indefinite A passes)" if method in NO_CURVATURE_TEST else
+                        " to a stationary point with positive curvature along every search "
+                        f"direction ({unverified})")
     elif well_conditioned_cholesky(form) is not None:
         status = OPTIMAL if raw == CONVERGED else MAXITER
         message = (f"{stopped}; A is positive definite (Cholesky): unique minimizer"
@@ -188,6 +251,12 @@ def scaled_start(form: QuadraticForm, x0: np.ndarray, tol: float):
     return sigma, x0 / sigma, b_scaled, tol * reference
 
 
+def unscaled(sigma: float, y: np.ndarray) -> np.ndarray:
+    """``sigma * y``; an overflow to inf is left to :func:`finish`, which reports it."""
+    with np.errstate(over="ignore"):
+        return sigma * y
+
+
 def _value(sigma: float, y: np.ndarray, g: np.ndarray, b: np.ndarray, c: float) -> float:
     """``f(sigma y) = sigma^2 (y.A y + b.y) + c`` from the scaled gradient ``g = 2 A y + b``."""
     return float(sigma * (sigma * (0.5 * float(y @ g + b @ y)))) + c
@@ -215,9 +284,11 @@ def krylov_minimize(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter: in
     out = krylov.pcg(form.matvec, precondition, b, y0, threshold, maxiter, form.norm_estimate(),
                      None if callback is None else scaled_callback, label=f"{form.kind} A")
     norms = [sigma * v for v in out.residual_norms]
-    return finish(form, out.raw, sigma * out.y, out.direction, method=method,
+    return finish(form, out.raw, unscaled(sigma, out.y), out.direction, method=method,
                   iterations=out.iterations, norms=norms,
-                  values=out.values(float(form(x0)), sigma), recursive=norms[-1])
+                  values=out.values(value_at(form, x0, "x0", "rescale x0"), sigma),
+                  recursive=norms[-1],
+                  threshold=sigma * threshold)
 
 
 def conjugate_gradient(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter: int,
@@ -301,8 +372,9 @@ def gradient_descent(form: QuadraticForm, x0: np.ndarray, tol: float, maxiter: i
         values.append(_value(sigma, y, g, b, c))
         if callback is not None:
             callback(readonly(sigma * y))
-    return finish(form, raw, sigma * y, direction, method="gradient_descent",
-                   iterations=iterations, norms=norms, values=values, recursive=norms[-1])
+    return finish(form, raw, unscaled(sigma, y), direction, method="gradient_descent",
+                  iterations=iterations, norms=norms, values=values, recursive=norms[-1],
+                  threshold=sigma * threshold)
 
 
 def exact_conjugate_gradient(form: QuadraticForm, x0, maxiter: int, callback=None):

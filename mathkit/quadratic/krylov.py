@@ -145,6 +145,27 @@ def _check_product(p, Ap, xp, label: str) -> None:
         raise ValueError(msg)
 
 
+def _balanced(precondition, r, z, xp):
+    """``M`` times the power of two that makes ``M r_0`` about as large as ``r_0``.
+
+    CG is invariant to positive multiples of ``M``, and a power of two rounds
+    nothing; it keeps ``z^T z`` from underflowing (``M ~ A^{-1}`` for a huge
+    ``A``) or overflowing (a tiny one). Returns the new ``M`` and ``z_0``.
+    """
+    largest_r, largest_z = float(xp.max(xp.abs(r))), float(xp.max(xp.abs(z)))
+    if not (largest_r > 0.0 and 0.0 < largest_z < math.inf):
+        return precondition, z
+    shift = math.frexp(largest_r)[1] - math.frexp(largest_z)[1]
+    if shift == 0:
+        return precondition, z
+    scale = math.ldexp(1.0, max(-1000, min(1000, shift)))
+
+    def scaled(v):
+        return scale * _preconditioned(precondition, v, xp)
+
+    return scaled, scale * z
+
+
 def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estimate: float,
         callback=None, *, label: str = "A") -> KrylovOutcome:
     """Minimize ``y^T A y + b^T y`` from ``y0`` by preconditioned CG (see the module notes).
@@ -217,6 +238,8 @@ def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estima
     vectors = _vectors(y, xp)
     r = -(2.0 * matvec(y) + b)
     z = r if precondition is None else _preconditioned(precondition, r, xp)
+    if precondition is not None:
+        precondition, z = _balanced(precondition, r, z, xp)
     rz = vectors.dot(r, z)
     p = xp.asarray(z, copy=True)
     rr = vectors.dot(r, r)
@@ -234,14 +257,17 @@ def pcg(matvec, precondition, b, y0, threshold: float, maxiter: int, norm_estima
             msg = (f"the preconditioner must be positive definite, got r^T M r = {rz:.3g} "
                    f"at iteration {iterations}")
             raise ValueError(msg)
+        if precondition is not None:
+            pp = vectors.dot(p, p)
+            if pp == 0.0:  # rounding left z parallel to the last p, and beta cancelled it
+                p = xp.asarray(z, copy=True)
+                pp = vectors.dot(p, p)
         Ap = matvec(p)
         curvature = 2.0 * vectors.dot(p, Ap)
         if not math.isfinite(curvature):
             _check_product(p, Ap, xp, label)
             raw = OVERFLOW
             break
-        if precondition is not None:
-            pp = vectors.dot(p, p)
         if not math.isfinite(pp):
             raw = OVERFLOW
             break

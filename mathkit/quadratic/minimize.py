@@ -12,7 +12,8 @@ which case holds through its ``status``:
                           and so is every ``x + N t`` (``N``: ``result.nullspace``)
 ``"unbounded"``           ``f(x + t d) -> -inf`` as ``t -> inf`` (``d``:
                           ``result.direction``); ``result.value`` is ``-inf``
-``"maxiter"``             an iterative method stopped before converging
+``"maxiter"``             an iterative method stopped before converging (also when its
+                          own residual met ``tol`` but the true ``||2 A x + b||`` does not)
 ``"infeasible"``          with ``constraints=(C, d)``: ``C x = d`` has no solution
 ========================  ==============================================================
 """
@@ -20,12 +21,13 @@ which case holds through its ``status``:
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
 from mathkit._validate import _describe, check_one_of, check_positive_integer
 from mathkit.quadratic.classify import check_tolerance
-from mathkit.quadratic.form import QuadraticForm, float_array
+from mathkit.quadratic.form import QuadraticForm, float_array, value_at
 
 __all__ = ["METHODS", "STATUSES", "maximize", "minimize"]
 
@@ -57,6 +59,8 @@ def _check_x0(form: QuadraticForm, x0):
     if point.shape != (form.n,):
         msg = f"x0 must have shape ({form.n},), got {point.shape}"
         raise ValueError(msg)
+    value_at(form, point, "x0", "rescale x0")  # the history starts there
+    form._gradients(point, "x0")  # and the iterations
     return point.copy()
 
 
@@ -130,7 +134,11 @@ def minimize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
         point (gradient descent, preconditioned CG, heavy ball, Nesterov,
         Chebyshev) is asked of an exact form; if the given ``bounds`` do not
         enclose the spectrum and the iteration diverges; if a
-        direct method is asked of a sparse or operator form with ``n > 2000``.
+        direct method is asked of a sparse or operator form with ``n > 2000``;
+        if ``f(x0)``, its gradient, the minimizer or the minimum overflows
+        float64 (a huge ``b`` for a nearly singular ``A``: rescale the
+        problem), or an iterative method is asked of an ``A`` whose Hessian
+        ``2A`` overflows.
 
     Notes
     -----
@@ -224,6 +232,7 @@ def minimize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
         return closed_form.lstsq(form)
     if method == "newton":
         return closed_form.newton(form, x0, callback)
+    _check_hessian(form, method)
     if method == "conjugate_gradient":
         return iterative.conjugate_gradient(form, x0, tol, maxiter or 10 * form.n, callback)
     if method == "preconditioned_cg":
@@ -238,6 +247,16 @@ def minimize(form: QuadraticForm, method: str = "auto", x0=None, tol: float = 1e
                                     callback, bounds)
     return iterative.gradient_descent(form, x0, tol, maxiter or GRADIENT_DESCENT_MAXITER,
                                       callback, step)
+
+
+def _check_hessian(form: QuadraticForm, method: str) -> None:
+    """The iterative methods multiply by the Hessian ``2A``: it must not overflow."""
+    norm = form.norm_estimate()
+    if not math.isfinite(2.0 * norm):
+        msg = (f"A is too large for method={method!r}: the Hessian 2A overflows float64 "
+               f"(||A|| estimate {norm:.3g}); rescale A and b, or use method='cholesky' or "
+               "'lstsq'")
+        raise ValueError(msg)
 
 
 def _check_options(method: str, preconditioner, bounds):

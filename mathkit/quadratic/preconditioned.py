@@ -116,7 +116,11 @@ def build(form: QuadraticForm, preconditioner):
 
 def _checked(apply):
     def precondition(r):
-        z = np.asarray(apply(r), dtype=np.float64).reshape(-1)
+        z = np.asarray(apply(r))
+        if z.dtype.kind not in "biuf":
+            msg = f"the preconditioner must give real numbers, got dtype {z.dtype}"
+            raise TypeError(msg)
+        z = z.astype(np.float64, copy=False).reshape(-1)
         if z.shape != r.shape or not np.isfinite(z).all():
             msg = (f"the preconditioner must map a vector of shape {r.shape} to a finite one, "
                    f"got {_describe(z)}")

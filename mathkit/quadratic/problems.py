@@ -146,10 +146,11 @@ def random_spd(n: int, condition_number: float, rng=None) -> np.ndarray:
     Raises
     ------
     TypeError
-        If ``n`` is not an integer or ``condition_number`` not a number.
+        If ``n`` is not an integer, ``condition_number`` not a number, or
+        ``rng`` not a seed or generator.
     ValueError
         If ``n < 1`` or ``condition_number`` is below 1 or not finite, or
-        ``n = 1`` with ``condition_number != 1``.
+        ``n = 1`` with ``condition_number != 1``, or ``rng`` is negative.
 
     Examples
     --------
@@ -164,11 +165,27 @@ def random_spd(n: int, condition_number: float, rng=None) -> np.ndarray:
     if n == 1 and kappa != 1:
         msg = f"condition_number must be 1 when n = 1, got {kappa}"
         raise ValueError(msg)
-    generator = np.random.default_rng(rng)
+    generator = _generator(rng)
     exponents = np.sort(generator.uniform(0.0, 1.0, n))
     if n > 1:
         exponents[0], exponents[-1] = 0.0, 1.0
     return _with_eigenvalues(kappa**exponents, generator)
+
+
+def _generator(rng) -> np.random.Generator:
+    """``numpy.random.default_rng(rng)``, with errors that name ``rng``."""
+    if isinstance(rng, bool):  # default_rng would take True as the seed 1
+        msg = f"rng must be None, an int, a SeedSequence or a Generator, got bool {rng}"
+        raise TypeError(msg)
+    try:
+        return np.random.default_rng(rng)
+    except TypeError:
+        msg = (f"rng must be None, an int, a SeedSequence or a Generator, got "
+               f"{type(rng).__name__} {_describe(rng)}")
+        raise TypeError(msg) from None
+    except ValueError:
+        msg = f"rng must be a non-negative integer seed, got {_describe(rng)}"
+        raise ValueError(msg) from None
 
 
 def _condition(value) -> float:
@@ -203,9 +220,10 @@ def random_psd(n: int, rank: int, rng=None) -> np.ndarray:
     Raises
     ------
     TypeError
-        If ``n`` or ``rank`` is not an integer.
+        If ``n`` or ``rank`` is not an integer, or ``rng`` not a seed or
+        generator.
     ValueError
-        If ``n < 1`` or ``rank`` is not in ``[0, n]``.
+        If ``n < 1``, ``rank`` is not in ``[0, n]``, or ``rng`` is negative.
 
     Examples
     --------
@@ -218,7 +236,7 @@ def random_psd(n: int, rank: int, rng=None) -> np.ndarray:
     if rank > n:
         msg = f"rank must be in [0, n] = [0, {n}], got {rank}"
         raise ValueError(msg)
-    generator = np.random.default_rng(rng)
+    generator = _generator(rng)
     eigenvalues = np.zeros(n)
     eigenvalues[:rank] = 10.0 ** generator.uniform(0.0, 1.0, rank)
     return _with_eigenvalues(eigenvalues, generator)
@@ -242,9 +260,9 @@ def random_indefinite(n: int, rng=None) -> np.ndarray:
     Raises
     ------
     TypeError
-        If ``n`` is not an integer.
+        If ``n`` is not an integer, or ``rng`` not a seed or generator.
     ValueError
-        If ``n < 2``.
+        If ``n < 2``, or ``rng`` is negative.
 
     Examples
     --------
@@ -257,7 +275,7 @@ def random_indefinite(n: int, rng=None) -> np.ndarray:
     if n < 2:
         msg = f"n must be >= 2 for an indefinite matrix, got {n}"
         raise ValueError(msg)
-    generator = np.random.default_rng(rng)
+    generator = _generator(rng)
     magnitudes = 10.0 ** generator.uniform(0.0, 1.0, n)
     signs = generator.choice([-1.0, 1.0], size=n)
     signs[0], signs[1] = -1.0, 1.0

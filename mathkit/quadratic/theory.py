@@ -48,17 +48,22 @@ def _check_iterations(k) -> np.ndarray:
     if isinstance(k, bool) or (isinstance(k, np.ndarray) and k.dtype == bool):
         msg = f"k must be a non-negative integer or an array of them, got {_describe(k)}"
         raise TypeError(msg)
-    array = np.asarray(k)
-    if array.dtype.kind not in "iu" and not (
+    try:
+        array = np.asarray(k)
+    except (TypeError, ValueError):  # ragged nested lists
+        array = None
+    if array is None or (array.dtype.kind not in "iu" and not (
         array.dtype == object and all(isinstance(v, numbers.Integral) for v in array.ravel())
-    ):
+    )):
         msg = f"k must be a non-negative integer or an array of them, got {_describe(k)}"
         raise TypeError(msg)
-    array = array.astype(np.int64)
-    if (array < 0).any():
-        msg = f"k must be >= 0, got {array.min()}"
+    # float64, not int64: Python ints beyond 2**63 are iteration counts too (the bound
+    # only needs k as a float), and uint64 must not wrap to negative
+    steps = array.astype(np.float64)
+    if (steps < 0).any():
+        msg = f"k must be >= 0, got {array.ravel()[int(np.argmin(steps.ravel()))]}"
         raise ValueError(msg)
-    return array
+    return steps
 
 
 def convergence_bound(method: str, k, condition_number: float):
@@ -147,7 +152,7 @@ def convergence_bound(method: str, k, condition_number: float):
     if math.isnan(kappa) or kappa < 1:
         msg = f"condition_number must be >= 1, got {kappa}"
         raise ValueError(msg)
-    return _bound(method, steps.astype(np.float64), kappa)
+    return _bound(method, steps, kappa)
 
 
 def _bound(method: str, k: np.ndarray, kappa: float):
