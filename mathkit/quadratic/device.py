@@ -228,10 +228,10 @@ def minimize_device(form, method: str, x0, tol: float, maxiter: int | None, call
     norms = [sigma * v for v in out.residual_norms]
     chosen = "conjugate_gradient" if method == "auto" else method
     return _result(form, out.raw, sigma * out.y, out.direction, chosen, out.iterations,
-                   norms, out.values(float(form(x0)), sigma))
+                   norms, out.values(float(form(x0)), sigma), sigma * threshold)
 
 
-def _result(form, raw, x, direction, method, iterations, norms, values):
+def _result(form, raw, x, direction, method, iterations, norms, values, threshold):
     from mathkit.quadratic.form import DENSE_LIMIT
     from mathkit.quadratic.iterative import finish
 
@@ -240,21 +240,27 @@ def _result(form, raw, x, direction, method, iterations, norms, values):
         result = finish(host_form(form), raw, to_host(x),
                         None if direction is None else to_host(direction), method=method,
                         iterations=iterations, norms=norms, values=values,
-                        recursive=norms[-1])
+                        recursive=norms[-1], threshold=threshold)
         return dataclasses.replace(
             result, x=x,
             direction=None if result.direction is None else xp.asarray(result.direction),
             nullspace=None if result.nullspace is None else xp.asarray(result.nullspace))
-    return _unchecked_result(form, raw, x, direction, method, iterations, norms, values)
+    return _unchecked_result(form, raw, x, direction, method, iterations, norms, values,
+                             threshold)
 
 
-def _unchecked_result(form, raw, x, direction, method, iterations, norms, values):
+def _unchecked_result(form, raw, x, direction, method, iterations, norms, values, threshold):
     from mathkit.quadratic.closed_form import MAXITER, OPTIMAL, UNBOUNDED
-    from mathkit.quadratic.iterative import CONVERGED, CURVATURE, METHOD_NAMES
+    from mathkit.quadratic.iterative import CONVERGED, CURVATURE, METHOD_NAMES, inaccuracy
     from mathkit.quadratic.result import IterationHistory, MinimizeResult
 
     what = METHOD_NAMES[method]
-    if raw == CURVATURE:
+    gradient_norm = norm(form.gradient(x))
+    inaccurate = "" if raw != CONVERGED else inaccuracy(
+        gradient_norm, norm(x), norm(form.b), 2.0 * norm_estimate(form), form.n, threshold)
+    if inaccurate:
+        status, message = MAXITER, f"{what} stopped after {iterations} iterations: {inaccurate}"
+    elif raw == CURVATURE:
         status = UNBOUNDED
         message = (f"{what} met a direction of non-positive curvature after {iterations} "
                    "iterations: f decreases without bound along it")
@@ -271,7 +277,7 @@ def _unchecked_result(form, raw, x, direction, method, iterations, norms, values
         raise FloatingPointError(msg)
     return MinimizeResult(
         x=x, value=-math.inf if status == UNBOUNDED else float(form(x)),
-        gradient_norm=norm(form.gradient(x)), iterations=iterations,
+        gradient_norm=gradient_norm, iterations=iterations,
         converged=status == OPTIMAL, status=status, message=message,
         history=IterationHistory.build(norms, values),
         direction=direction if status == UNBOUNDED else None, method=method,

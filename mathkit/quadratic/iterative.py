@@ -111,10 +111,15 @@ def _inaccurate(form: QuadraticForm, x, threshold: float | None) -> str:
     """Why a "converged" ``x`` is not a solution (true gradient above tol and rounding), or ""."""
     if threshold is None:
         return ""
-    true = safe_norm(form.gradient(x))
-    scale = 2.0 * form.norm_estimate()
-    floor = ROUNDING_SLACK * form.n * (EPS * (scale * safe_norm(x) + safe_norm(form.b))
-                                       + SUBNORMAL * (1.0 + scale))
+    return inaccuracy(safe_norm(form.gradient(x)), safe_norm(x), safe_norm(form.b),
+                      2.0 * form.norm_estimate(), form.n, threshold)
+
+
+def inaccuracy(true: float, x_norm: float, b_norm: float, scale: float, n: int,
+               threshold: float) -> str:
+    """:func:`_inaccurate` from the norms: the true gradient ``true``, ``||x||``, ``||b||``,
+    ``scale`` (an estimate of ``||2A||``) and ``n``; also for device forms."""
+    floor = ROUNDING_SLACK * n * (EPS * (scale * x_norm + b_norm) + SUBNORMAL * (1.0 + scale))
     if true <= max(threshold, floor):
         return ""
     return (f"the iteration's own residual met tol, but the true gradient norm at x is "

@@ -153,3 +153,18 @@ def test_cupy_dense_and_sparse_forms_match_the_host(method):
         assert result.status == host.status == "optimal"
         assert abs(result.iterations - host.iterations) <= 2
         assert np.allclose(cupy.asnumpy(result.x), host.x, atol=1e-8 * np.abs(host.x).max())
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_far_start_is_not_reported_as_converged_on_the_device(monkeypatch, large):
+    # the host's true-gradient check, also for device forms (checked, and too large to check)
+    if large:
+        for module in ("mathkit.quadratic.form", "mathkit.quadratic.classify"):
+            monkeypatch.setattr(sys.modules[module], "DENSE_LIMIT", 1)
+    A = np.array([[4.0, 1.0], [1.0, 3.0]])
+    q = QuadraticForm(jnp.asarray(A), np.array([1.0, -2.0]))
+    result = q.minimize(method="conjugate_gradient", x0=[1e150, -1e150])
+    assert result.status == "maxiter" and not result.converged, result.message
+    assert "true gradient norm" in result.message
+    near = q.minimize(method="conjugate_gradient")
+    assert near.status == "optimal" and ("not verified" in near.message) == large
