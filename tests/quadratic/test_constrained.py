@@ -40,10 +40,21 @@ def nullspace_basis(C):
     return Vt[rank:].T
 
 
+#: Found by the CI profile: kappa 1e3, where the KKT solution's C x was 4e-15 instead of 0.
+KAPPA_1000 = np.array([
+    [16.3113883, 7.65569415, 7.65569415, -7.65569415, -7.65569415],
+    [7.65569415, 4.82784708, 3.82784708, -3.82784708, -3.82784708],
+    [7.65569415, 3.82784708, 4.82784708, -3.82784708, -3.82784708],
+    [-7.65569415, -3.82784708, -3.82784708, 504.32784708, -495.67215292],
+    [-7.65569415, -3.82784708, -3.82784708, -495.67215292, 504.32784708]])
+
+
 @settings(max_examples=40, deadline=None)
 @given(spd_problems(), st.lists(st.floats(-5, 5), min_size=6, max_size=6))
 @example(problem=(10 * np.eye(2), np.array([1e-5, 0.0]), np.array([[1.0, 0.0]]), np.zeros(1)),
          step=[0.0] * 6)  # KKT's rounding, C x = 1e-22, once made it fall back
+@example(problem=(KAPPA_1000, np.eye(5)[4], np.diag([1.0, 0.0])[:, :1] @ np.eye(1, 5),
+                  np.zeros(2)), step=[0.0] * 6)  # ... and C x = 4e-15, with a zero row in C
 def test_kkt_solution_is_feasible_and_optimal_on_the_feasible_set(problem, step):
     A, b, C, d = problem
     q = QuadraticForm(A, b)
