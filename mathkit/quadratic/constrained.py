@@ -118,15 +118,33 @@ class Reduction:
 
 
 def reduce(C: np.ndarray, d: np.ndarray) -> Reduction:
-    """Minimum-norm ``x_p`` with ``C x_p = d`` and an orthonormal nullspace basis ``Z``, by SVD."""
+    """Minimum-norm ``x_p`` with ``C x_p = d`` and an orthonormal nullspace basis ``Z``, by SVD.
+
+    The rows of ``(C, d)`` are first scaled by powers of two (exactly) so that each
+    row of ``C`` has largest entry in ``[1/2, 1)``: the rank decision is then the
+    same whatever the units of each equation (found: a row of ``1e-300`` beside one
+    of ``1e300`` was dropped as rounding, and its equation ignored). ``x_p`` is the
+    minimum-norm solution of the scaled rows; ``violation`` is ``||C x_p - d||``.
+    """
     m, n = C.shape
-    U, s, Vt = np.linalg.svd(C)
+    exponents = np.frexp(np.max(np.abs(C), axis=1))[1]
+    with np.errstate(over="ignore"):
+        rows, right = np.ldexp(C, -exponents[:, None]), np.ldexp(d, -exponents)
+    if not np.isfinite(right).all():
+        row = int(np.flatnonzero(~np.isfinite(right))[0])
+        msg = (f"constraints C x = d need x beyond float64: row {row} has d = {d[row]:.3g} "
+               f"and largest |C| = {np.max(np.abs(C[row])):.3g}; rescale C and d")
+        raise ValueError(msg)
+    U, s, Vt = np.linalg.svd(rows)
     largest = float(s[0]) if s.size else 0.0
     rank = int(np.sum(s > max(m, n) * EPS * largest)) if largest > 0 else 0
-    particular = Vt[:rank].T @ ((U[:, :rank].T @ d) / s[:rank])
-    violation = safe_norm(C @ particular - d)
-    allowed = 10 * max(m, n) * EPS * (largest * safe_norm(particular) + safe_norm(d))
-    return Reduction(particular, Vt[rank:].T.copy(), rank, violation <= allowed, violation)
+    particular = Vt[:rank].T @ ((U[:, :rank].T @ right) / s[:rank])
+    scaled_violation = safe_norm(rows @ particular - right)
+    allowed = 10 * max(m, n) * EPS * (largest * safe_norm(particular) + safe_norm(right))
+    with np.errstate(over="ignore"):
+        violation = safe_norm(C @ particular - d)
+    return Reduction(particular, Vt[rank:].T.copy(), rank, scaled_violation <= allowed,
+                     violation)
 
 
 def reduced_form(form: QuadraticForm, reduction: Reduction):

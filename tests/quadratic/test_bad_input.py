@@ -255,6 +255,20 @@ def test_constraints_far_from_the_scale_of_A(scale):
     assert result.value == pytest.approx(1.0, rel=1e-15)
 
 
+def test_constraint_rows_of_wildly_different_scale_all_count():
+    # x1 = 1 (in units of 1e300) and x2 = 1 (in units of 1e-300): one point, (1, 1); before,
+    # the rank decision dropped the small row as rounding and returned (1, 0) as "optimal"
+    result = QuadraticForm(np.eye(2), np.zeros(2)).minimize(
+        constraints=([[1e300, 0.0], [0.0, 1e-300]], [1e300, 1e-300]))
+    assert result.status == "optimal"
+    np.testing.assert_array_equal(result.x, [1.0, 1.0])
+
+
+def test_constraints_whose_solutions_lie_beyond_float64_are_refused():
+    with pytest.raises(ValueError, match="constraints C x = d need x beyond float64: row 0"):
+        QuadraticForm(np.eye(2), np.zeros(2)).minimize(constraints=([[1e-300, 0.0]], [1e10]))
+
+
 def test_a_constrained_minimizer_beyond_float64_raises():
     # x1 + x2 = 1e300 puts the minimizer near (5e299, 5e299), where f overflows;
     # before: value inf with a RuntimeWarning
