@@ -993,14 +993,13 @@ def _fft_coefficients(g, n_terms: int) -> SeriesCoefficients:
 
 def _off_lattice(g, powers: np.ndarray) -> np.ndarray:
     """Powers whose coefficient is 0 by the walk's lattice: parity and first possible time."""
-    support = [k for k, v in g.walk.law.items() if v != 0]
+    steps, span = g.walk.steps, g.walk.span
     if g.kind == "step":
-        return ~np.isin(powers, support)
+        return ~np.isin(powers, steps)
     if g.kind == "position":
-        n, low = g.parameters[0], min(support)
-        spacing = math.gcd(*(k - low for k in support))
-        lattice = (powers - n * low) % spacing == 0 if spacing else powers == n * low
-        return ~lattice | (powers > n * max(support))
+        n, low = g.parameters[0], steps[0]
+        lattice = (powers - n * low) % span == 0 if span else powers == n * low
+        return ~lattice | (powers > n * steps[-1])
     def before_or_off_parity(first: int) -> np.ndarray:
         """Off the times ``first, first + 2, ...`` of a walk that needs ``first`` steps."""
         return (powers < first) | (powers % 2 != first % 2)
